@@ -164,4 +164,67 @@ class BuildSummary(_Frozen):
     seconds: float = 0.0
 
 
+# --- queries, questions, review (appended by the queries/review task) ---
+
+QuestionKind = Literal["confused", "curious", "not-done", "to-read"]
+ReviewKind = Literal["question", "prerequisite", "due", "single-touch", "cluster", "syllabus"]
+
+
+class Question(_Frozen):
+    """A line where the learner says they are confused, curious, did not get to something, or plan
+    to read more; `concepts` are concept ids named on that line (or on the nearest lines)."""
+
+    source: str
+    segment_order: int
+    line: int
+    text: str
+    section: str | None = None
+    kind: QuestionKind
+    cue: str = Field(description="the cue phrase that marked the line")
+    concepts: tuple[str, ...] = ()
+    nearby: bool = Field(default=False, description="concepts were taken from neighbouring lines")
+
+
+class ConceptRow(_Frozen):
+    """Answer row of `concepts_on`: one concept a day or week covered."""
+
+    concept_id: str
+    label: str
+    category: str | None = None
+    origin: str | None = None
+    count: int
+    days: tuple[str, ...] = Field(default=(), description="labels of the selected days covering it")
+    new: bool = Field(default=False, description="first seen inside the selection")
+    evidence: tuple[Evidence, ...] = ()
+
+
+class RelatedRow(_Frozen):
+    """Answer row of `related`: a neighbour of the concept and how they are linked."""
+
+    concept_id: str
+    label: str
+    of: str = Field(description="label of the queried concept this row is a neighbour of")
+    weight: int = Field(default=0, description="lines naming both (co_occurs weight)")
+    shared_days: int = 0
+    relations: tuple[str, ...] = Field(
+        default=(), description="co_occurs, prerequisite (it needs this one), needed-by, related")
+
+
+class ReviewItem(_Frozen):
+    """One entry of the review list: what to look at again, why, and what to do."""
+
+    kind: ReviewKind
+    concept_id: str | None = Field(default=None, description="concept node id, None for a gap "
+                                   "outside the graph (missing prerequisite, syllabus topic)")
+    concept: str | None = Field(default=None, description="label shown to the user")
+    also: tuple[str, ...] = Field(default=(), description="other concept labels involved")
+    why: str
+    action: str
+    score: float = Field(default=0.0, description="urgency inside its kind; higher first")
+    day_id: str | None = None
+    day: str | None = None
+    date: dt.date | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
 DayHit.model_rebuild()

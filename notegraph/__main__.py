@@ -1,0 +1,5 @@
+"""`python -m notegraph` runs the CLI."""
+
+from .cli import main
+
+main()

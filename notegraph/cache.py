@@ -1,0 +1,62 @@
+"""Analysis cache: one JSON file per note analysis, keyed by the note's path and content hash and
+the pipeline/ontology version, so an unchanged note is never re-analysed and any code or ontology
+change invalidates everything at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .models import Analysis, Note
+
+
+class AnalysisCache:
+    def __init__(self, folder: Path, version: str) -> None:
+        self.folder = folder
+        self.version = version
+        self._used: set[str] = set()
+
+    def key(self, note: Note) -> str:
+        return hashlib.sha256(f"{self.version}\0{note.source}\0{note.sha256}".encode()).hexdigest()[:32]
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, note: Note) -> Analysis | None:
+        key = self.key(note)
+        path = self._path(key)
+        if not note.sha256 or not path.is_file():
+            return None
+        try:
+            analysis = Analysis.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None  # a damaged or older entry is simply recomputed
+        self._used.add(key)
+        # the note itself is re-read from disk each build (its path may have moved); keep it fresh
+        return analysis.model_copy(update={"note": note}) if analysis.note.sha256 == note.sha256 else None
+
+    def put(self, analysis: Analysis) -> None:
+        if not analysis.note.sha256:
+            return
+        key = self.key(analysis.note)
+        self._used.add(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(analysis.model_dump_json())
+            os.replace(tmp, self._path(key))
+        except OSError:
+            pass  # the cache is an optimisation: a read-only output folder still builds
+
+    def prune(self) -> None:
+        """Drop entries no note of this build used (old versions, deleted notes)."""
+        if not self.folder.is_dir():
+            return
+        for f in self.folder.glob("*.json"):
+            if f.stem not in self._used:
+                f.unlink(missing_ok=True)

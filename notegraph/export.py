@@ -1,0 +1,95 @@
+"""Write and read the graph: node-link JSON (graph.json, stable order so that unchanged notes give
+byte-identical files), GraphML and GEXF for Gephi/Cytoscape.
+
+Reading a graph needs only networkx and the standard library, so query commands start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+
+from .errors import GraphNotFound, OutputError
+
+FORMAT_VERSION = 1
+
+
+def graph_to_json(G: nx.MultiDiGraph) -> str:
+    """Node-link JSON with nodes sorted by id and edges by (source, target, key)."""
+    data = nx.node_link_data(G, edges="edges")
+    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+    data["edges"] = sorted(data["edges"], key=lambda e: (e["source"], e["target"], e.get("key", "")))
+    data["graph"] = {**data.get("graph", {}), "format": "notegraph", "format_version": FORMAT_VERSION}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path,
+                          hint="choose a writable folder with --out") from exc
+
+
+def write_graph_json(G: nx.MultiDiGraph, path: Path) -> None:
+    write_text_atomic(path, graph_to_json(G))
+
+
+def load_graph(path: Path | str) -> nx.MultiDiGraph:
+    """Read a graph.json written by notegraph."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise GraphNotFound("no graph here", path=path,
+                            hint="run `notegraph build` first, or pass --graph PATH") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GraphNotFound(f"not a readable graph.json: {exc}", path=path,
+                            hint="rebuild it with `notegraph build`") from exc
+    if not isinstance(data, dict) or data.get("graph", {}).get("format") != "notegraph":
+        raise GraphNotFound("this JSON was not written by notegraph", path=path,
+                            hint="pass the graph.json from a `notegraph build` output folder")
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+
+
+def _flat_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """GraphML/GEXF hold only scalars: lists and dicts become JSON strings, None is dropped."""
+    H = nx.MultiDiGraph()
+    H.graph.update({k: v for k, v in G.graph.items() if isinstance(v, str | int | float | bool)})
+
+    def flat(attrs: dict) -> dict:
+        out = {}
+        for k, v in attrs.items():
+            if v is None:
+                continue
+            out[k] = v if isinstance(v, str | int | float | bool) else json.dumps(v, ensure_ascii=False)
+        return out
+
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **flat(d))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=k, **flat(d))
+    return H
+
+
+def export_graph(G: nx.MultiDiGraph, path: Path, fmt: Literal["json", "graphml", "gexf"]) -> Path:
+    """Write `G` to `path` in `fmt`; returns the path written."""
+    if fmt == "json":
+        write_graph_json(G, path)
+    elif fmt == "graphml":
+        write_text_atomic(path, "\n".join(nx.generate_graphml(_flat_copy(G))) + "\n")
+    elif fmt == "gexf":
+        write_text_atomic(path, "\n".join(nx.generate_gexf(_flat_copy(G))) + "\n")
+    else:
+        raise OutputError(f"unknown export format {fmt!r}", hint="use json, graphml or gexf")
+    return path

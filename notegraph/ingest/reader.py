@@ -1,0 +1,115 @@
+"""Read notes from disk into `Note` models; never modifies a file.
+
+Everything about bad input that belongs to reading lives here: empty, unreadable, binary, too
+large and broken-link files raise NoteReadError/NoteDecodeError from `read_note`, and
+`load_notes` turns each into one warning line so that one bad file never stops a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import NoNotesFound, NotegraphError, NoteReadError
+from ..models import Note
+from .dates import coerce_date, date_from_filename
+from .decode import decode
+from .discover import discover
+from .frontmatter import as_strings, split_front_matter
+from .lines import scan
+from .rules import load_rules
+from .segments import NoteContext, build_segments, strip_markup
+
+_TOO_BIG = "split it into smaller notes or move it out of the notes folder"
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    if path.is_symlink() and not path.exists():
+        raise NoteReadError("broken symbolic link", path=path,
+                            hint="fix or remove the link; it points to a file that does not exist")
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise NoteReadError(f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB note limit",
+                                path=path, hint=_TOO_BIG)
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except PermissionError as exc:
+        raise NoteReadError("permission denied", path=path,
+                            hint="make it readable (chmod u+r) or move it out of the notes folder") from exc
+    except IsADirectoryError as exc:
+        raise NoteReadError("is a folder, not a note file", path=path) from exc
+    except FileNotFoundError as exc:
+        raise NoteReadError("file not found", path=path, hint="check the path") from exc
+    except OSError as exc:
+        raise NoteReadError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    if len(raw) > limit:
+        raise NoteReadError(f"file is over the {limit / 1e6:.0f} MB note limit", path=path, hint=_TOO_BIG)
+    return raw
+
+
+def _source(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+    except ValueError:
+        return path.name
+
+
+def read_note(path: Path, root: Path) -> Note:
+    """Decode, split front matter, and segment one note file. Raises NoteReadError (missing, empty,
+    unreadable, too large, broken link) or NoteDecodeError (binary, unknown encoding)."""
+    rules = load_rules()
+    path, root = Path(path), Path(root)
+    raw = _read_bytes(path, rules.max_bytes)
+    source = _source(path, root)
+    decoded = decode(raw, path)
+    text = decoded.text
+    if not text.strip():
+        raise NoteReadError("empty note", path=path, hint="write something in it or remove it")
+    warnings = list(decoded.warnings)
+    fm = split_front_matter(text, source)
+    warnings += fm.warnings
+    meta = fm.metadata
+    fm_title = str(meta["title"]).strip() if meta.get("title") not in (None, "") else None
+    title = fm_title
+    date, origin = coerce_date(meta.get("date")), "front matter"
+    if date is None:
+        date, origin = date_from_filename(path.stem), "file name"
+    lines = scan(text, fm.body_start, rules, path.suffix.lower() in rules.markdown_extensions)
+    if title is None:
+        first = next((ln for ln in lines if ln.kind == "heading" and strip_markup(ln.text(text))), None)
+        title = strip_markup(first.text(text)) if first else None
+    ctx = NoteContext(stem=path.stem, source=source, title=fm_title, date=date,
+                      date_origin=origin if date else None)
+    segments, seg_warnings = build_segments(text, lines, ctx, rules)
+    warnings += seg_warnings
+    if date is None and len(segments) == 1:
+        date = segments[0].date
+    tags = as_strings(meta.get("tags")) + as_strings(meta.get("categories"))
+    return Note(source=source, path=os.path.abspath(path), title=title, date=date,
+                tags=tuple(dict.fromkeys(tags)), encoding=decoded.encoding,
+                sha256=hashlib.sha256(raw).hexdigest(), text=text, segments=segments,
+                warnings=tuple(warnings))
+
+
+def load_notes(paths: Sequence[Path]) -> tuple[list[Note], list[str]]:
+    """Every readable note under `paths`, plus one warning line per skipped file or missing path.
+    Raises NoNotesFound when nothing readable is found."""
+    warnings: list[str] = []
+    for given in paths:
+        if not Path(given).exists() and not Path(given).is_symlink():
+            warnings.append(f"{given}: no such file or folder (check the path)")
+    notes: list[Note] = []
+    for root, file in discover(paths):
+        try:
+            notes.append(read_note(file, root))
+        except NotegraphError as exc:
+            warnings.append(f"skipped {exc}")
+    if not notes:
+        where = ", ".join(str(p) for p in paths) or "(no paths given)"
+        detail = f"; {len(warnings)} file(s) skipped" if warnings else ""
+        raise NoNotesFound(f"no readable notes in {where}{detail}",
+                           hint="pass a folder or files with .md, .markdown or .txt notes in UTF-8")
+    return notes, warnings

@@ -1,0 +1,124 @@
+"""Concept matching on normalised lemmas: a run of tokens names a concept when its tokens'
+keys, concatenated, equal the key of one of the concept's names (tokenized the same way).
+
+Why not spaCy's PhraseMatcher: it needs the same token sequence on both sides, but Kiwi splits the
+same words differently by context and spacing ("노드임베딩" is one token, "노드 임베딩" is 노+드+임베딩),
+and "Cross-Entropy" / "cross entropy" / "crossentropy" differ in tokens, not in letters. Comparing
+concatenated keys at token boundaries matches all of them, and a match can never start or end inside
+a token, so particles ("텐서를") stay outside the surface. Keys keep "+" and "#" (C++, C#).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..ontology import Ontology, normalize_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .tokenizer import KiwiTokenizer
+
+# tokens without letters that may sit inside a name: Cross-Entropy, one_hot, Q/K/V, Doc2Vec·BERT
+JOINERS = frozenset("-_/.·'’ ")
+MAX_TOKENS = 12
+
+
+class ConceptHit(NamedTuple):
+    """A concept name found in one doc: character offsets into the doc text."""
+
+    start: int
+    end: int
+    concept_id: str
+
+
+@dataclass(frozen=True)
+class ConceptIndex:
+    keys: dict[str, str]
+    prefixes: frozenset[str]
+
+    @classmethod
+    def empty(cls) -> ConceptIndex:
+        return cls({}, frozenset())
+
+
+def token_key(token: Token) -> str:
+    """Letters, digits, '+' and '#' of the token's normalised lemma."""
+    return "".join(ch for ch in token.norm_ if ch.isalnum() or ch in "+#")
+
+
+def name_key(tokenizer: KiwiTokenizer, name: str) -> str:
+    """The key a name is matched under: its tokens' keys concatenated."""
+    return "".join(token_key(t) for t in tokenizer(name))
+
+
+def build_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
+    """Key → concept id for every name of every concept. A name whose key is a single character
+    (R, C) is only indexed when the concept has guard words; the first concept to claim a key keeps it."""
+    keys: dict[str, str] = {}
+    for spec in ontology.concepts.values():
+        for name in spec.names:
+            key = name_key(tokenizer, name)
+            if len(key) >= 2 or (key and spec.guard):
+                keys.setdefault(key, spec.id)
+    prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
+    return ConceptIndex(keys, prefixes)
+
+
+def find_hits(doc: Doc, index: ConceptIndex) -> list[ConceptHit]:
+    """Every (possibly overlapping) concept name in the doc, in reading order."""
+    hits: list[ConceptHit] = []
+    tokens = list(doc)
+    keys = [token_key(t) for t in tokens]
+    for i, tok in enumerate(tokens):
+        if not keys[i]:
+            continue
+        found = False
+        acc = ""
+        for j in range(i, min(len(tokens), i + MAX_TOKENS)):
+            if j > i and not _may_continue(tokens[j - 1], tokens[j], keys[j]):
+                break
+            acc += keys[j]
+            if acc not in index.prefixes:
+                break
+            if keys[j] and acc in index.keys:
+                hits.append(ConceptHit(tok.idx, tokens[j].idx + len(tokens[j].text), index.keys[acc]))
+                found = True
+        if not found and "." in tok.text and tok.tag_ == "SL":
+            hits += _dotted_tail(tok, index)
+    return sorted(set(hits))
+
+
+def _may_continue(prev: Token, tok: Token, key: str) -> bool:
+    """A name may span a single space or joiner characters, never a line break or other punctuation."""
+    if key:
+        return True
+    return tok.text in JOINERS and "\n" not in prev.whitespace_
+
+
+def _dotted_tail(tok: Token, index: ConceptIndex) -> list[ConceptHit]:
+    """`F.relu`, `x.view`, `torch.nn.Linear`: when the whole dotted name is unknown, its last
+    attribute still names the concept."""
+    head, _, tail = tok.text.rpartition(".")
+    key = "".join(ch for ch in tail.casefold() if ch.isalnum())
+    if head and key in index.keys:
+        start = tok.idx + len(head) + 1
+        return [ConceptHit(start, start + len(tail), index.keys[key])]
+    return []
+
+
+def select_longest(hits: Iterable[ConceptHit]) -> list[ConceptHit]:
+    """Non-overlapping hits, longest first: "노드 임베딩" wins over the "임베딩" inside it."""
+    chosen: list[ConceptHit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen)
+
+
+def guard_ok(guard: tuple[str, ...], context_key: str) -> bool:
+    """An ambiguous name counts when one of its guard words occurs in the day (`context_key` is
+    the day's text through `normalize_name`)."""
+    return not guard or any(normalize_name(g) and normalize_name(g) in context_key for g in guard)

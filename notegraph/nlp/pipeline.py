@@ -1,0 +1,97 @@
+"""Build the spaCy pipeline once per process and ontology: Kiwi tokenizer, concept matcher,
+term finder. Kiwi takes ~2 s to load, so `load_nlp` caches by `Ontology.version`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kiwipiepy import Kiwi
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..ontology import Ontology
+from .matcher import ConceptIndex, build_index, find_hits
+from .terms import find_terms, load_stopwords
+from .tokenizer import KiwiLanguage, KiwiTokenizer
+
+_CACHE: dict[tuple[str, bool], Language] = {}
+_HANGUL_NAME = re.compile(r"^[\uac00-\ud7a3 ]+$")
+_WORD = re.compile(r"[A-Za-z]+")
+
+if not Doc.has_extension("concept_hits"):
+    Doc.set_extension("concept_hits", default=None)
+if not Doc.has_extension("term_hits"):
+    Doc.set_extension("term_hits", default=None)
+
+
+class ConceptMatcher:
+    """Pipeline component: every concept name in the doc → `doc._.concept_hits` (overlaps kept;
+    guards and longest-match are decided per day by the caller)."""
+
+    def __init__(self, index: ConceptIndex | None = None) -> None:
+        self.index = index or ConceptIndex.empty()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.concept_hits = find_hits(doc, self.index)
+        return doc
+
+
+class TermFinder:
+    """Pipeline component: open-vocabulary candidates outside concept names → `doc._.term_hits`."""
+
+    def __init__(self) -> None:
+        self.stop = load_stopwords()
+        self.known: Any = lambda _name: False
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = [(h.start, h.end) for h in doc._.concept_hits or ()]
+        doc._.term_hits = find_terms(list(doc), taken, self.stop, self.known)
+        return doc
+
+
+@Language.factory("notegraph_concepts")
+def _make_matcher(nlp: Language, name: str) -> ConceptMatcher:
+    return ConceptMatcher()
+
+
+@Language.factory("notegraph_terms")
+def _make_terms(nlp: Language, name: str) -> TermFinder:
+    return TermFinder()
+
+
+def load_nlp(ontology: Ontology, *, user_words: bool = True) -> Language:
+    """The pipeline for `ontology` (cached per process by ontology version). `user_words` registers
+    Korean ontology names as Kiwi user words so compounds like 노드임베딩 stay one word."""
+    key = (ontology.version, user_words)
+    if key not in _CACHE:
+        _CACHE[key] = _build(ontology, user_words)
+    return _CACHE[key]
+
+
+def _build(ontology: Ontology, user_words: bool) -> Language:
+    kiwi = Kiwi()
+    if user_words:
+        for word in korean_user_words(ontology):
+            kiwi.add_user_word(word, "NNP", 0.0)
+    known = {w.casefold() for spec in ontology.concepts.values()
+             for n in spec.names for w in _WORD.findall(n)}
+    nlp = KiwiLanguage()
+    nlp.tokenizer = KiwiTokenizer(nlp.vocab, kiwi, known)
+    matcher = nlp.add_pipe("notegraph_concepts")
+    matcher.index = build_index(nlp.tokenizer, ontology)
+    terms = nlp.add_pipe("notegraph_terms")
+    terms.known = lambda name: ontology.lookup(name) is not None
+    return nlp
+
+
+def korean_user_words(ontology: Ontology) -> list[str]:
+    """Korean names (spaces removed) of 3+ syllables: the forms Kiwi must not split or swallow."""
+    words = set()
+    for spec in ontology.concepts.values():
+        for name in spec.names:
+            if _HANGUL_NAME.match(name):
+                joined = name.replace(" ", "")
+                if len(joined) >= 3:
+                    words.add(joined)
+    return sorted(words)

@@ -1,0 +1,196 @@
+"""Open-vocabulary terms: concepts the ontology does not know yet (FAISS, LangGraph, torch.gather,
+"노드 분류"). Precision over recall: a junk node makes the map useless, a missed term only leaves
+a gap. Per note we collect candidates (`find_terms`); the corpus-level `filter_discovered` admits
+them, because recurrence across blocks and days is the best evidence a phrase is a term.
+
+Pure Python: tokens are read duck-typed (text, idx, tag_, lemma_, whitespace_), so the filter runs
+without spaCy or Kiwi.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import yaml
+
+from ..errors import OntologyError
+from ..models import Analysis, ConceptSpec
+from ..ontology import DATA, normalize_name
+
+STOPWORDS_FILE: Path = DATA / "stopwords.yaml"
+DISCOVERED = "discovered"
+
+TermKind = Literal["api", "identifier", "camel", "acronym", "compound"]
+STRONG: frozenset[str] = frozenset({"api", "identifier", "camel", "acronym"})
+
+_API = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
+_CAMEL = re.compile(r"^[A-Za-z][a-z0-9]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z][a-z]+[A-Z]{2,}[a-z0-9]*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*$")
+_HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
+_NOUN_TAGS = frozenset({"NNG", "NNP"})
+MAX_COMPOUND = 4
+
+
+class TermHit(NamedTuple):
+    """A candidate term in one doc: character offsets into the doc text."""
+
+    start: int
+    end: int
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class StopWords:
+    words: frozenset[str]
+    file_extensions: frozenset[str]
+    domains: frozenset[str]
+
+    def __contains__(self, word: str) -> bool:
+        return normalize_name(word) in self.words
+
+
+@cache
+def load_stopwords(path: Path = STOPWORDS_FILE) -> StopWords:
+    """The generic-word lists of data/stopwords.yaml (every list except the two suffix lists)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise OntologyError(f"cannot read stop words: {exc}", path=path,
+                            hint="keep it a YAML mapping of lists of words") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise OntologyError("stop words must be a mapping of lists", path=path,
+                            hint="e.g. korean: [생각, 오늘]")
+    words = {normalize_name(str(w)) for key, values in data.items()
+             if key not in ("file_extensions", "domains") for w in values}
+    return StopWords(frozenset(words), frozenset(str(w).casefold() for w in data.get("file_extensions", [])),
+                     frozenset(str(w).casefold() for w in data.get("domains", [])))
+
+
+def term_id(label: str) -> str:
+    """Stable id of a discovered or linked concept."""
+    return "x:" + normalize_name(label)
+
+
+def classify(text: str, stop: StopWords) -> TermKind | None:
+    """The kind of term a single Latin token looks like, or None for ordinary words and junk."""
+    if text in stop or len(normalize_name(text)) < 2:
+        return None
+    if _API.match(text):
+        parts = text.split(".")
+        last = parts[-1].casefold()
+        if last in stop.file_extensions or last in stop.domains or len(last) < 2:
+            return None
+        if all(len(p) <= 2 for p in parts) or parts[0].casefold() in ("www", "http", "https"):
+            return None
+        return "api"
+    if _IDENT.match(text) and "_" in text and len(text) >= 5:
+        return "identifier"
+    if _ACRONYM.match(text):
+        return "acronym"
+    if _CAMEL.match(text):
+        return "camel"
+    return None
+
+
+def kind_of_label(label: str, stop: StopWords) -> TermKind | None:
+    """The kind of an already collected label (the corpus filter only sees labels)."""
+    if _HANGUL.match(label.replace(" ", "")):
+        return "compound"
+    return classify(label, stop)
+
+
+def find_terms(tokens: Sequence[Any], taken: Sequence[tuple[int, int]], stop: StopWords,
+               known: Callable[[str], bool] = lambda _: False) -> list[TermHit]:
+    """Candidate terms in one doc's tokens; tokens overlapping `taken` (concept names, masked
+    spans) are never part of a candidate, nor is anything `known` (an ontology name)."""
+    free = [not any(t.idx < e and s < t.idx + len(t.text) for s, e in taken) for t in tokens]
+    hits: list[TermHit] = []
+    for t, ok in zip(tokens, free, strict=True):
+        if ok and t.tag_ == "SL":
+            label = t.lemma_ if _ACRONYM.match(t.lemma_ or "") else t.text
+            kind = classify(label, stop)
+            if kind and not known(label):
+                hits.append(TermHit(t.idx, t.idx + len(t.text), label, kind))
+    hits += _compounds(tokens, free, stop, known)
+    return sorted(hits)
+
+
+def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
+               known: Callable[[str], bool]) -> list[TermHit]:
+    """Runs of 2-4 Korean nouns (NNG/NNP, each of 2+ syllables) written together or one space
+    apart, none of them a generic word: "노드 분류", "링크 예측"."""
+    hits: list[TermHit] = []
+    run: list[Any] = []
+
+    def flush() -> None:
+        if 2 <= len(run) <= MAX_COMPOUND and not any(t.text in stop for t in run):
+            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+            label = "".join(t.text + t.whitespace_ for t in run).strip()
+            if not known(label) and label not in stop:
+                hits.append(TermHit(start, end, label, "compound"))
+        run.clear()
+
+    for t, ok in zip(tokens, free, strict=True):
+        noun = ok and t.tag_ in _NOUN_TAGS and len(t.text) >= 2 and bool(_HANGUL.match(t.text))
+        if noun and (not run or run[-1].whitespace_ in ("", " ")):
+            run.append(t)
+        else:
+            flush()
+            if noun:
+                run.append(t)
+    flush()
+    return hits
+
+
+def discovered_spec(label: str) -> ConceptSpec:
+    return ConceptSpec(id=term_id(label), label=label, category=DISCOVERED)
+
+
+def admit(label: str, stop: StopWords, blocks: int, days: int, linked: bool = False) -> bool:
+    """Strong forms (dotted API, snake_case identifier, CamelCase, acronym of 3+ letters) need one
+    occurrence; two-letter acronyms two blocks; Korean compounds two days or three blocks; a name
+    the learner linked explicitly ([[...]], #tag) is always kept."""
+    if linked:
+        return True
+    kind = kind_of_label(label, stop)
+    if kind == "acronym" and len(label) < 3:
+        return blocks >= 2
+    if kind in STRONG:
+        return True
+    return kind == "compound" and (days >= 2 or blocks >= 3)
+
+
+def filter_discovered(analyses: list[Analysis], stop: StopWords | None = None) -> list[Analysis]:
+    """Corpus-level admission of discovered terms: drop the candidates that do not recur or do not
+    look like terms, from both the mentions and the notes' `discovered` specs."""
+    stop = stop or load_stopwords()
+    blocks: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    days: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    linked: set[str] = set()
+    labels: dict[str, str] = {}
+    for a in analyses:
+        for spec in a.discovered:
+            labels.setdefault(spec.id, spec.label)
+        for m in a.mentions:
+            if m.origin in ("discovered", "linked"):
+                blocks[m.concept_id].add((m.source, m.line))
+                days[m.concept_id].add((m.source, m.segment_order))
+                if m.origin == "linked":
+                    linked.add(m.concept_id)
+    admitted = {cid for cid, label in labels.items()
+                if admit(label, stop, len(blocks[cid]), len(days[cid]), cid in linked)}
+    out = []
+    for a in analyses:
+        mentions = tuple(m for m in a.mentions
+                         if m.origin not in ("discovered", "linked") or m.concept_id in admitted)
+        specs = tuple(s for s in a.discovered if s.id in admitted)
+        out.append(a.model_copy(update={"mentions": mentions, "discovered": specs}))
+    return out

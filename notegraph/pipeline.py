@@ -1,0 +1,197 @@
+"""`build`: notes in, per-week and whole-course graph.json, concept_map.html and report.md out.
+
+The one place that strings the stages together (ingest → nlp → graph → review → render/export).
+Analysis of each note is cached by the note's content, its path and the versions of the pipeline
+code and ontology, so re-running after editing one note re-analyses only that note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from . import __version__
+from .cache import AnalysisCache
+from .errors import OutputError
+from .export import write_graph_json, write_text_atomic
+from .graph import build_graph, weeks
+from .ingest import load_notes
+from .models import Analysis, BuildSummary, Note
+from .ontology import Ontology, load_ontology
+
+OUTPUT_MARKER = ".notegraph-output"
+USER_CONCEPTS = "concepts.yaml"
+ALL = "all"
+
+
+def code_version() -> str:
+    """Hash of the code that decides what an analysis contains; part of every cache key."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for sub in ("ingest", "nlp"):
+        for f in sorted((root / sub).glob("*.py")):
+            digest.update(f.name.encode() + f.read_bytes())
+    for f in ("models.py", "questions.py"):
+        if (root / f).is_file():
+            digest.update((root / f).read_bytes())
+    for f in sorted((root / "data").glob("*.yaml")):
+        digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def user_concepts_file(paths: Sequence[Path]) -> Path | None:
+    """`concepts.yaml` in the first notes folder that has one."""
+    for p in paths:
+        folder = p if p.is_dir() else p.parent
+        if (folder / USER_CONCEPTS).is_file():
+            return folder / USER_CONCEPTS
+    return None
+
+
+def check_output_dir(out_dir: Path, note_paths: Sequence[Path]) -> None:
+    """Refuse to write into the notes themselves or over a folder notegraph did not create."""
+    out = out_dir.resolve()
+    for p in note_paths:
+        root = (p if p.is_dir() else p.parent).resolve()
+        if out == root or root in out.parents:
+            raise OutputError("the output folder is inside the notes folder", path=out_dir,
+                              hint="pass --out to a folder outside your notes, e.g. --out outputs")
+    if out.exists() and not out.is_dir():
+        raise OutputError("the output path is a file", path=out_dir, hint="pass --out to a folder")
+    if out.is_dir() and not (out / OUTPUT_MARKER).exists():
+        foreign = [f.name for f in out.iterdir() if not f.name.startswith(".") and f.name != "README.md"]
+        if foreign:
+            raise OutputError(f"the output folder already holds files notegraph did not write "
+                              f"({', '.join(sorted(foreign)[:3])})", path=out_dir,
+                              hint="choose an empty or new folder with --out")
+
+
+def analyse(notes: Sequence[Note], ontology: Ontology, cache: AnalysisCache | None,
+            on_progress: Callable[[int], None] | None = None, jobs: int = 1) -> tuple[list[Analysis], int]:
+    """Analyses in note order, from the cache where possible; returns (analyses, reused count)."""
+    results: dict[int, Analysis] = {}
+    todo: list[int] = []
+    for i, note in enumerate(notes):
+        hit = cache.get(note) if cache else None
+        if hit is not None:
+            results[i] = hit
+            if on_progress:
+                on_progress(1)
+        else:
+            todo.append(i)
+    reused = len(results)
+    if todo:
+        from .nlp import analyze_notes, load_nlp
+
+        nlp = load_nlp(ontology)
+        batch = 16
+        for start in range(0, len(todo), batch):
+            idx = todo[start:start + batch]
+            for i, a in zip(idx, analyze_notes([notes[i] for i in idx], nlp, ontology), strict=True):
+                results[i] = a
+                if cache:
+                    cache.put(a)
+            if on_progress:
+                on_progress(len(idx))
+    return [results[i] for i in range(len(notes))], reused
+
+
+def build_graphs(analyses: Sequence[Analysis], ontology: Ontology,
+                 as_of: dt.date | None = None) -> dict[str, nx.MultiDiGraph]:
+    """The whole-course graph under "all" and one graph per week."""
+    G = build_graph(analyses, ontology)
+    graphs = {ALL: G}
+    for w in weeks(G):
+        graphs[w] = build_graph(analyses, ontology, week=w)
+    return graphs
+
+
+def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: bool = True,
+          progress: bool = False, as_of: dt.date | None = None) -> BuildSummary:
+    """Build everything for the notes under `paths` into `out_dir`."""
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    check_output_dir(out_dir, paths)
+    notes, warnings = load_notes(paths)
+    ontology = load_ontology(user_concepts_file(paths))
+    cache = AnalysisCache(out_dir / ".cache", f"{code_version()}-{ontology.version}") if use_cache else None
+
+    from .nlp import filter_discovered
+
+    with _progress(progress and len(notes) > 5, len(notes)) as advance:
+        analyses, reused = analyse(notes, ontology, cache, advance, jobs)
+    analyses = filter_discovered(analyses)
+    graphs = build_graphs(analyses, ontology)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / OUTPUT_MARKER).touch()
+    files = _write_outputs(graphs, out_dir, as_of)
+    if cache:
+        cache.prune()
+    G = graphs[ALL]
+    n_days = sum(1 for _, d in G.nodes(data=True) if d["kind"] == "day")
+    n_concepts = sum(1 for _, d in G.nodes(data=True) if d["kind"] == "concept")
+    warnings = [*warnings, *(w for n in notes for w in n.warnings)]
+    return BuildSummary(notes=len(notes), reused=reused, days=n_days, concepts=n_concepts,
+                        weeks=tuple(k for k in graphs if k != ALL), out_dir=str(out_dir),
+                        files=tuple(str(f) for f in files), warnings=tuple(warnings),
+                        seconds=time.perf_counter() - started)
+
+
+def _write_outputs(graphs: dict[str, nx.MultiDiGraph], out_dir: Path, as_of: dt.date | None) -> list[Path]:
+    from .render.map import render_map
+
+    review_mod = _optional_review()
+    files: list[Path] = []
+    G_all = graphs[ALL]
+    for key, G in graphs.items():
+        folder = out_dir / key
+        items = []
+        if review_mod is not None:
+            review_mod.annotate(G, as_of)
+            items = review_mod.review(G, as_of)
+        write_graph_json(G, folder / "graph.json")
+        title = "notegraph — all weeks" if key == ALL else f"notegraph — {key}"
+        render_map(G, folder / "concept_map.html", title=title, layout_file=folder / "layout.json")
+        files += [folder / "graph.json", folder / "concept_map.html"]
+        if review_mod is not None:
+            from .render.report import render_report
+
+            report = render_report(G_all, None if key == ALL else key, items, "concept_map.html")
+            write_text_atomic(folder / "report.md", report)
+            files.append(folder / "report.md")
+    return files
+
+
+def _optional_review():
+    try:
+        from . import review
+    except ImportError:  # the review stage is optional while it is being developed
+        return None
+    return review if hasattr(review, "annotate") and hasattr(review, "review") else None
+
+
+class _progress:
+    """A rich progress bar when there are more than a handful of notes; a no-op otherwise."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled, self.total = enabled, total
+        self._bar = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if not self.enabled:
+            return lambda n: None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._bar.start()
+        task = self._bar.add_task("analysing notes", total=self.total)
+        return lambda n: self._bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,180 @@
+"""Open questions in a learner's notes: lines where they say they are confused, curious, did not
+get to something, or plan to read more. The cue phrases are data (data/cues.yaml); this module only
+finds them and ties each line to the concepts it (or its nearest lines) names, so the review list
+can say "you were unsure about X on day 2 and never came back to it".
+
+Pure Python: no spaCy or Kiwi, so it also runs inside graph-reading commands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import NotegraphError
+from .models import Analysis, Block, Question, QuestionKind, Segment
+
+CUES_FILE = Path(__file__).parent / "data" / "cues.yaml"
+NEARBY_LINES = 2  # how far a line without concepts may borrow them from its neighbours
+LIST_LINES = 3  # how many lines after a "...:" line count as its list
+
+
+class CueFileError(NotegraphError):
+    """cues.yaml is missing, not YAML, or not in the documented shape."""
+
+
+class _KindCues(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    ko: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+
+class _QuestionMark(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: QuestionKind = "curious"
+    rhetorical: tuple[str, ...] = ()
+    answered: tuple[str, ...] = ()
+
+
+class Cues(BaseModel):
+    """The parsed cues.yaml (format documented at the top of that file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kinds: dict[QuestionKind, _KindCues]
+    resolved: _KindCues = _KindCues()
+    question_mark: _QuestionMark = _QuestionMark()
+    particles: tuple[str, ...] = ()
+
+
+@cache
+def load_cues(path: Path = CUES_FILE) -> Cues:
+    """Read and validate a cues file (default: the package's data/cues.yaml)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CueFileError(f"cannot read cue phrases: {exc}", path=path,
+                           hint="restore notegraph/data/cues.yaml") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CueFileError(f"cue phrases are not valid YAML: {exc}", path=path,
+                           line=mark.line + 1 if mark else None, hint="fix the YAML syntax") from exc
+    try:
+        return Cues.model_validate(data)
+    except ValidationError as exc:
+        raise CueFileError(f"cue phrases are malformed: {exc.errors()[0]['msg']}", path=path,
+                           hint="see the format notes at the top of cues.yaml") from exc
+
+
+_Compiled = tuple[list[tuple[QuestionKind, str, re.Pattern[str]]], list[re.Pattern[str]]]
+_compiled: dict[int, tuple[Cues, _Compiled]] = {}
+
+
+def _patterns(cues: Cues) -> _Compiled:
+    if id(cues) in _compiled:
+        return _compiled[id(cues)][1]
+    def compile_(phrase: str, english: bool) -> re.Pattern[str]:
+        body = re.escape(phrase.casefold())
+        return re.compile(rf"(?<![a-z]){body}" if english else body)
+
+    found = [(kind, phrase, compile_(phrase, english))
+             for kind, kc in cues.kinds.items()
+             for english, phrases in ((False, kc.ko), (True, kc.en)) for phrase in phrases]
+    resolved = [compile_(p, False) for p in cues.resolved.ko] + [compile_(p, True) for p in cues.resolved.en]
+    _compiled[id(cues)] = (cues, (found, resolved))
+    return found, resolved
+
+
+def visible_text(block: Block) -> str:
+    """The block's text with masked spans (inline code, URLs) blanked, so a "?" in a URL is no cue."""
+    text = block.text
+    for start, end in block.masked:
+        if block.start <= start <= end <= block.end:
+            start, end = start - block.start, end - block.start
+        if 0 <= start <= end <= len(text):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def classify(text: str, cues: Cues) -> tuple[QuestionKind, str] | None:
+    """(kind, cue) when `text` is an open question, else None. The earliest cue wins; a
+    resolution phrase after it ("헷갈렸는데 ... 정리가 되었다") means it was answered in place."""
+    folded = text.casefold()
+    found, resolved = _patterns(cues)
+    best: tuple[int, QuestionKind, str, int] | None = None
+    for kind, phrase, pat in found:
+        m = pat.search(folded)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, phrase, m.end())
+    if best is not None:
+        if any(p.search(folded, best[3]) for p in resolved):
+            return None
+        return best[1], best[2]
+    qm = cues.question_mark
+    stripped = folded.rstrip(" .)]*_")
+    if "?" not in stripped:
+        return None
+    tail = stripped[stripped.rfind("?") + 1:]
+    if any(a in tail for a in qm.answered):
+        return None
+    if stripped.endswith("?") and not any(stripped.endswith(r.casefold()) for r in qm.rhetorical):
+        return qm.kind, "?"
+    return None
+
+
+def _line_concepts(analysis: Analysis, segment: Segment) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for m in sorted(analysis.mentions, key=lambda m: (m.line, m.start)):
+        if m.segment_order == segment.order and m.source == analysis.note.source:
+            ids = out.setdefault(m.line, [])
+            if m.concept_id not in ids:
+                ids.append(m.concept_id)
+    return out
+
+
+def _nearby(block: Block, blocks: tuple[Block, ...], by_line: dict[int, list[str]]) -> list[str]:
+    same = [b for b in blocks if b.section == block.section and b.line != block.line and by_line.get(b.line)]
+    if block.text.rstrip().endswith(":"):
+        after = [b for b in same if 0 < b.line - block.line <= LIST_LINES]
+        if after:
+            return by_line[min(after, key=lambda b: b.line).line]
+    close = [b for b in same if abs(b.line - block.line) <= NEARBY_LINES]
+    if not close:
+        return []
+    best = min(close, key=lambda b: (abs(b.line - block.line), b.line < block.line))
+    return by_line[best.line]
+
+
+def find_questions(analysis: Analysis, cues: Cues | None = None) -> list[Question]:
+    """Open questions in one analysed note, in reading order, each tied to concept ids."""
+    cues = cues or load_cues()
+    out: list[Question] = []
+    for seg in analysis.note.segments:
+        by_line = _line_concepts(analysis, seg)
+        for block in seg.blocks:
+            if block.kind == "heading":
+                continue
+            hit = classify(visible_text(block), cues)
+            if hit is None:
+                continue
+            concepts, nearby = by_line.get(block.line, []), False
+            if not concepts:
+                concepts, nearby = _nearby(block, seg.blocks, by_line), True
+            out.append(Question(source=analysis.note.source, segment_order=seg.order, line=block.line,
+                                text=block.text.strip(), section=block.section, kind=hit[0], cue=hit[1],
+                                concepts=tuple(concepts), nearby=nearby and bool(concepts)))
+    return out
+
+
+def questions_by_day(analyses: Iterable[Analysis],
+                     cues: Cues | None = None) -> dict[tuple[str, int], list[Question]]:
+    """Open questions of every analysed note keyed by (source, segment order), for the day nodes."""
+    out: dict[tuple[str, int], list[Question]] = {}
+    for a in analyses:
+        for q in find_questions(a, cues):
+            out.setdefault((q.source, q.segment_order), []).append(q)
+    return out

@@ -1,0 +1,275 @@
+"""The concept map: one self-contained, offline HTML file per week and for the whole course.
+
+pyvis builds the vis-network node/edge/option objects; our own template renders them, because
+pyvis 0.3.2's templates link bootstrap and vis from CDNs and inject raw HTML (heading, titles with
+"href", node ids in select menus). Here every piece of note text travels as JSON inside
+<script type="application/json"> and the page's script builds the DOM with textContent, so a note
+can never become markup. vis-network's JS and CSS are inlined from the copy pyvis ships, and a
+Content-Security-Policy forbids any network request and any script but ours.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+import pyvis
+import yaml
+from pyvis.network import Network
+
+from ..export import write_text_atomic
+from ..graph import weeks as graph_weeks
+from .layout import MapLayout, compute_layout, layout_to_json, load_layout
+
+HERE = Path(__file__).parent
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+DAYS_SHOWN_MAX = 14  # above this many days, day nodes start hidden (they would swamp the concepts)
+EVIDENCE_TIP_CHARS = 160
+FONT_FACE = ("'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
+             "'Segoe UI', Roboto, sans-serif")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def render_map(G: nx.MultiDiGraph, path: Path, *, title: str, layout_file: Path | None = None,
+               max_concepts: int = 500) -> Path:
+    """Write the concept map of `G` to `path` and return it.
+
+    Positions are read from `layout_file` when it exists (so concepts stay put between builds) and the
+    updated positions are written back to it. The same graph and layout give a byte-identical file.
+    """
+    layout = compute_layout(G, load_layout(layout_file))
+    write_text_atomic(path, map_html(G, title=title, layout=layout, max_concepts=max_concepts))
+    if layout_file is not None:
+        write_text_atomic(layout_file, layout_to_json(layout))
+    return path
+
+
+def map_html(G: nx.MultiDiGraph, *, title: str, layout: MapLayout | None = None,
+             max_concepts: int = 500) -> str:
+    """The map as HTML text (what `render_map` writes)."""
+    layout = layout or compute_layout(G)
+    net, payload = _network(G, layout, max(1, max_concepts))
+    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    payload.update(title=title, nodes=nodes, edges=edges, options=json.loads(options))
+    scripts = {"vis_js": _vis_js(), "map_js": _asset("map.js")}
+    csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts.values())
+           + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
+           "form-action 'none'; base-uri 'none'")
+    return _template().render(title=html.escape(title), csp=csp, data=_script_json(payload),
+                              vis_css=_asset_text(VIS_DIR / "vis-network.css"),
+                              map_css=_asset("map.css"), **scripts)
+
+
+def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int) -> tuple[Network, dict[str, Any]]:
+    """pyvis network (nodes, edges, options) plus the side data the page needs (info per node)."""
+    pos = layout.positions
+    colors = _palette()
+    days = sorted((n for n, d in G.nodes(data=True) if d.get("kind") == "day"),
+                  key=lambda n: (G.nodes[n].get("order", 0), n))
+    day_index = {d: i for i, d in enumerate(days)}
+    concepts = sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "concept")
+    degree = {c: sum(1 for _, _, k in G.edges(c, keys=True) if k in _CONCEPT_LINKS)
+              + sum(1 for _, _, k in G.in_edges(c, keys=True) if k in _CONCEPT_LINKS) for c in concepts}
+    covering = {c: sorted((u for u, _, k in G.in_edges(c, keys=True) if k == "covers"),
+                          key=lambda d: day_index.get(d, 0)) for c in concepts}
+    ranked = sorted(concepts, key=lambda c: (-len(covering[c]), -degree[c], _label(G, c), c))
+    rank = {c: i for i, c in enumerate(ranked)}
+
+    net = Network(directed=True, height="100%", width="100%")  # directed: skips pyvis's O(E²) dedupe
+    net.options = _vis_options(len(concepts))
+    info: dict[str, dict[str, Any]] = {}
+    for d in days:
+        data = G.nodes[d]
+        label = str(data.get("label") or d)
+        x, y = pos.get(d, (day_index[d] * layout.day_gap, 0.0))
+        net.add_node(d, label=label + (f"\n{data['date']}" if data.get("date") else ""), shape="box",
+                     x=x, y=y, fixed=True, color=_DAY_COLORS[bool(data.get("is_review"))],
+                     font={"color": "#ffffff", "size": 15, "face": FONT_FACE}, margin=8)
+        info[d] = {"kind": "day", "label": label, "date": data.get("date"), "week": data.get("week"),
+                   "source": data.get("source"), "order": day_index[d], "isReview": bool(data.get("is_review")),
+                   "sections": list(data.get("sections") or []),
+                   "concepts": sorted((v for _, v, k in G.out_edges(d, keys=True) if k == "covers"),
+                                      key=lambda c: rank.get(c, 0))}
+    categories: dict[str, dict[str, Any]] = {}
+    for c in concepts:
+        data = G.nodes[c]
+        cat_id = str(data.get("category_id") or data.get("category") or "uncategorised")
+        color = colors(cat_id)
+        cat = categories.setdefault(cat_id, {"id": cat_id, "label": str(data.get("category") or cat_id),
+                                             "color": color, "count": 0})
+        cat["count"] += 1
+        review = [str(r) for r in (data.get("review") or [])]
+        x, y = pos.get(c, (0.0, 0.0))
+        border = "#d6336c" if review else _darker(color)
+        net.add_node(c, label=_display_label(G, c), shape="dot", x=x, y=y, value=len(covering[c]),
+                     color={"background": color, "border": border,
+                            "highlight": {"background": color, "border": "#111827"},
+                            "hover": {"background": color, "border": "#111827"}},
+                     borderWidth=3 if review else 1.5)
+        info[c] = {"kind": "concept", "label": _label(G, c), "aliases": list(data.get("aliases") or []),
+                   "category": cat_id, "origin": data.get("origin"), "review": review, "rank": rank[c],
+                   "mentions": data.get("mentions"), "days": [_day_hit(G, d, c) for d in covering[c]],
+                   **_neighbours(G, c, rank)}
+    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
+        if u not in info or v not in info or k not in _EDGE_STYLE:
+            continue
+        style = dict(_EDGE_STYLE[k])
+        if k == "prerequisite":  # drawn as "learn v before u"
+            u, v = v, u
+        if k == "co_occurs":
+            style["width"] = round(1.0 + math.log(max(1, int(d.get("weight", 1)))), 2)
+        net.add_edge(u, v, **style)
+    payload = {"info": info, "days": days, "weeks": _weeks(G),
+               "categories": sorted(categories.values(), key=lambda c: (-c["count"], c["label"])),
+               "settings": {"maxConcepts": max_concepts, "showDays": len(days) <= DAYS_SHOWN_MAX,
+                            "tipChars": EVIDENCE_TIP_CHARS}}
+    return net, payload
+
+
+_CONCEPT_LINKS = {"co_occurs", "prerequisite", "related"}
+_DAY_COLORS = {False: {"background": "#1e293b", "border": "#0f172a",
+                       "highlight": {"background": "#334155", "border": "#f59f00"}},
+               True: {"background": "#64748b", "border": "#334155",
+                      "highlight": {"background": "#64748b", "border": "#f59f00"}}}
+_NO_ARROW = {"to": {"enabled": False}}
+_EDGE_STYLE: dict[str, dict[str, Any]] = {
+    "next": {"color": {"color": "#334155", "opacity": 0.9}, "width": 4, "arrows": _NO_ARROW},
+    "covers": {"color": {"color": "#94a3b8", "opacity": 0.35}, "width": 1, "arrows": _NO_ARROW,
+               "dashes": [2, 5]},
+    "co_occurs": {"color": {"color": "#64748b", "opacity": 0.45}, "arrows": _NO_ARROW},
+    "related": {"color": {"color": "#7048e8", "opacity": 0.6}, "width": 1.5, "arrows": _NO_ARROW,
+                "dashes": [6, 4]},
+    "prerequisite": {"color": {"color": "#e8590c", "opacity": 0.8}, "width": 2,
+                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}},
+}
+
+
+def _vis_options(n_concepts: int) -> dict[str, Any]:
+    big = n_concepts > 800
+    return {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "keyboard": False, "multiselect": False, "navigationButtons": False},
+        "nodes": {"font": {"face": FONT_FACE, "size": 15, "color": "#1f2937", "strokeWidth": 4,
+                           "strokeColor": "#ffffff"},
+                  "scaling": {"min": 9, "max": 30,
+                              "label": {"enabled": True, "min": 13, "max": 22, "drawThreshold": 7,
+                                        "maxVisible": 30}}},
+        "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 0.5},
+    }
+
+
+def _label(G: nx.MultiDiGraph, node: str) -> str:
+    return str(G.nodes[node].get("label") or node)
+
+
+def _display_label(G: nx.MultiDiGraph, c: str) -> str:
+    """Canonical label, plus the Korean name the learner wrote most when the label has no Hangul."""
+    label = _label(G, c)
+    if HANGUL.search(label):
+        return label
+    counts: dict[str, int] = {}
+    for u, _, k, d in G.in_edges(c, keys=True, data=True):
+        if k == "covers":
+            for s in d.get("surfaces") or []:
+                if HANGUL.search(s):
+                    counts[s] = counts.get(s, 0) + int(d.get("count", 1))
+    korean = sorted(counts, key=lambda s: (-counts[s], s)) or [
+        a for a in (G.nodes[c].get("aliases") or []) if HANGUL.search(a)]
+    return f"{label}\n{korean[0]}" if korean else label
+
+
+def _day_hit(G: nx.MultiDiGraph, day: str, c: str) -> dict[str, Any]:
+    e = G.edges[day, c, "covers"]
+    return {"day": day, "count": e.get("count", 1), "sections": list(e.get("sections") or []),
+            "evidence": [{"source": ev.get("source"), "line": ev.get("line"), "text": ev.get("text", ""),
+                          "section": ev.get("section")} for ev in (e.get("evidence") or [])]}
+
+
+def _neighbours(G: nx.MultiDiGraph, c: str, rank: dict[str, int]) -> dict[str, list[Any]]:
+    """Concept neighbours by kind, most important first (the panel's "related concepts")."""
+    def order(ids: set[str]) -> list[str]:
+        return sorted(ids, key=lambda n: (rank.get(n, 0), n))
+
+    prereq = {v for _, v, k in G.out_edges(c, keys=True) if k == "prerequisite" and v in rank}
+    leads = {u for u, _, k in G.in_edges(c, keys=True) if k == "prerequisite" and u in rank}
+    related = {v for _, v, k in G.out_edges(c, keys=True) if k == "related" and v in rank}
+    related |= {u for u, _, k in G.in_edges(c, keys=True) if k == "related" and u in rank}
+    co: dict[str, int] = {}
+    for a, b, k, d in [*G.out_edges(c, keys=True, data=True), *G.in_edges(c, keys=True, data=True)]:
+        other = b if a == c else a
+        if k == "co_occurs" and other in rank:
+            co[other] = co.get(other, 0) + int(d.get("weight", 1))
+    return {"prerequisites": order(prereq), "leadsTo": order(leads), "related": order(related),
+            "cooccurs": [[n, co[n]] for n in sorted(co, key=lambda n: (-co[n], rank[n], n))]}
+
+
+def _weeks(G: nx.MultiDiGraph) -> list[str]:
+    return graph_weeks(G)
+
+
+def _darker(color: str, factor: float = 0.72) -> str:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(v * factor) for v in (r, g, b)))
+
+
+@cache
+def _palette_data() -> dict[str, Any]:
+    return yaml.safe_load(_asset("palette.yaml"))
+
+
+def _palette():
+    data = _palette_data()
+    fixed: dict[str, str] = data.get("categories") or {}
+    fallback: list[str] = data.get("fallback") or ["#999999"]
+
+    def color(cat_id: str) -> str:
+        if cat_id in fixed:
+            return fixed[cat_id]
+        return fallback[int(hashlib.sha1(cat_id.encode("utf-8")).hexdigest(), 16) % len(fallback)]
+    return color
+
+
+def _script_json(payload: dict[str, Any]) -> str:
+    """JSON that is safe inside <script type="application/json">: no "<", ">" or "&" survives, so
+    "</script>" or "<!--" in a note cannot end the element."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+@cache
+def _vis_js() -> str:
+    """vis-network as shipped by pyvis, without the source-map comment (it names a file we lack)."""
+    text = _asset_text(VIS_DIR / "vis-network.min.js")
+    return re.sub(r"//# sourceMappingURL=\S*\s*$", "", text).rstrip() + "\n"
+
+
+@cache
+def _asset(name: str) -> str:
+    return _asset_text(HERE / "assets" / name)
+
+
+def _asset_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=False,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("map.html.j2")
