@@ -229,8 +229,6 @@ def related(
     as_json: JsonOpt = False,
 ) -> None:
     """Concepts linked to CONCEPT: named on the same lines, or prerequisite/related in the ontology."""
-    from rich.table import Table
-
     from .export import load_graph
     from .queries import related as related_to
 
@@ -246,10 +244,10 @@ def related(
     if not rows:
         console.print(f"{concept}: nothing linked to it in this graph", markup=False)
         return
-    table = Table("concept", "of", "same lines", "same days", "links")
     for r in rows:
-        table.add_row(r.label, r.of, str(r.weight), str(r.shared_days), ", ".join(r.relations))
-    console.print(table)
+        of = f" (of {r.of})" if len({x.of for x in rows}) > 1 else ""
+        console.print(f"{r.label}{of}: same lines {r.weight}, same days {r.shared_days}; "
+                      f"{', '.join(r.relations)}", markup=False, soft_wrap=True)
 
 
 @app.command("export")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -85,20 +85,52 @@ def analyse(notes: Sequence[Note], ontology: Ontology, cache: AnalysisCache | No
         else:
             todo.append(i)
     reused = len(results)
-    if todo:
+    batches = [todo[start:start + BATCH] for start in range(0, len(todo), BATCH)]
+    for idx, analyses in zip(batches, _run_batches([[notes[i] for i in b] for b in batches], ontology, jobs),
+                             strict=True):
+        for i, a in zip(idx, analyses, strict=True):
+            results[i] = a
+            if cache:
+                cache.put(a)
+        if on_progress:
+            on_progress(len(idx))
+    return [results[i] for i in range(len(notes))], reused
+
+
+BATCH = 16
+
+
+def _run_batches(batches: list[list[Note]], ontology: Ontology, jobs: int) -> Iterator[list[Analysis]]:
+    """Analyse batches in this process, or in `jobs` worker processes that each load the models once."""
+    if not batches:
+        return
+    if jobs <= 1 or len(batches) == 1:
         from .nlp import analyze_notes, load_nlp
 
         nlp = load_nlp(ontology)
-        batch = 16
-        for start in range(0, len(todo), batch):
-            idx = todo[start:start + batch]
-            for i, a in zip(idx, analyze_notes([notes[i] for i in idx], nlp, ontology), strict=True):
-                results[i] = a
-                if cache:
-                    cache.put(a)
-            if on_progress:
-                on_progress(len(idx))
-    return [results[i] for i in range(len(notes))], reused
+        for batch in batches:
+            yield analyze_notes(batch, nlp, ontology)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(ontology,)) as pool:
+        yield from pool.map(_worker_analyze, batches)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_init(ontology: Ontology) -> None:
+    from .nlp import load_nlp
+
+    _WORKER["ontology"] = ontology
+    _WORKER["nlp"] = load_nlp(ontology)
+
+
+def _worker_analyze(batch: list[Note]) -> list[Analysis]:
+    from .nlp import analyze_notes
+
+    return analyze_notes(batch, _WORKER["nlp"], _WORKER["ontology"])
 
 
 def build_graphs(analyses: Sequence[Analysis], ontology: Ontology,
@@ -143,36 +175,32 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
 
 
 def _write_outputs(graphs: dict[str, nx.MultiDiGraph], out_dir: Path, as_of: dt.date | None) -> list[Path]:
+    """graph.json, concept_map.html and report.md per key. Review status is computed once on the
+    whole course (a week's forgetting curve needs the earlier weeks) and shared with the weeks."""
     from .render.map import render_map
+    from .render.report import render_report
+    from .review import annotate, review
 
-    review_mod = _optional_review()
     files: list[Path] = []
     G_all = graphs[ALL]
+    all_items = annotate(G_all, as_of)
+    status = {n: d["review"] for n, d in G_all.nodes(data=True) if d.get("kind") == "concept"}
     for key, G in graphs.items():
         folder = out_dir / key
-        items = []
-        if review_mod is not None:
-            review_mod.annotate(G, as_of)
-            items = review_mod.review(G, as_of)
+        if key == ALL:
+            items = all_items
+        else:
+            for n, d in G.nodes(data=True):
+                if d.get("kind") == "concept":
+                    d["review"] = status.get(n, [])
+            items = review(G_all, as_of, week=key)
         write_graph_json(G, folder / "graph.json")
         title = "notegraph — all weeks" if key == ALL else f"notegraph — {key}"
         render_map(G, folder / "concept_map.html", title=title, layout_file=folder / "layout.json")
-        files += [folder / "graph.json", folder / "concept_map.html"]
-        if review_mod is not None:
-            from .render.report import render_report
-
-            report = render_report(G_all, None if key == ALL else key, items, "concept_map.html")
-            write_text_atomic(folder / "report.md", report)
-            files.append(folder / "report.md")
+        report = render_report(G_all, None if key == ALL else key, items, "concept_map.html")
+        write_text_atomic(folder / "report.md", report)
+        files += [folder / "graph.json", folder / "concept_map.html", folder / "report.md"]
     return files
-
-
-def _optional_review():
-    try:
-        from . import review
-    except ImportError:  # the review stage is optional while it is being developed
-        return None
-    return review if hasattr(review, "annotate") and hasattr(review, "review") else None
 
 
 class _progress:

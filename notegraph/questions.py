@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import NotegraphError
-from .models import Analysis, Block, Question, QuestionKind, Segment
+from .models import Analysis, Block, Mention, Question, QuestionKind, Segment
 
 CUES_FILE = Path(__file__).parent / "data" / "cues.yaml"
 NEARBY_LINES = 2  # how far a line without concepts may borrow them from its neighbours
@@ -46,6 +46,7 @@ class Cues(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     kinds: dict[QuestionKind, _KindCues]
+    exceptions: tuple[str, ...] = ()
     resolved: _KindCues = _KindCues()
     question_mark: _QuestionMark = _QuestionMark()
     particles: tuple[str, ...] = ()
@@ -103,17 +104,28 @@ def visible_text(block: Block) -> str:
 def classify(text: str, cues: Cues) -> tuple[QuestionKind, str] | None:
     """(kind, cue) when `text` is an open question, else None. The earliest cue wins; a
     resolution phrase after it ("헷갈렸는데 ... 정리가 되었다") means it was answered in place."""
+    hit = find_cue(text, cues)
+    return (hit[0], hit[1]) if hit else None
+
+
+def find_cue(text: str, cues: Cues) -> tuple[QuestionKind, str, int] | None:
+    """Like `classify`, plus the cue's offset in `text` (to rank the concepts nearest to it)."""
     folded = text.casefold()
     found, resolved = _patterns(cues)
+    excluded = [(m.start(), m.end()) for e in cues.exceptions
+                for m in re.finditer(re.escape(e.casefold()), folded)]
     best: tuple[int, QuestionKind, str, int] | None = None
     for kind, phrase, pat in found:
-        m = pat.search(folded)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), kind, phrase, m.end())
+        for m in pat.finditer(folded):
+            if any(a <= m.start() < b for a, b in excluded):
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), kind, phrase, m.end())
+            break
     if best is not None:
         if any(p.search(folded, best[3]) for p in resolved):
             return None
-        return best[1], best[2]
+        return best[1], best[2], best[0]
     qm = cues.question_mark
     stripped = folded.rstrip(" .)]*_")
     if "?" not in stripped:
@@ -122,18 +134,26 @@ def classify(text: str, cues: Cues) -> tuple[QuestionKind, str] | None:
     if any(a in tail for a in qm.answered):
         return None
     if stripped.endswith("?") and not any(stripped.endswith(r.casefold()) for r in qm.rhetorical):
-        return qm.kind, "?"
+        return qm.kind, "?", stripped.rfind("?")
     return None
 
 
-def _line_concepts(analysis: Analysis, segment: Segment) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
+def _line_mentions(analysis: Analysis, segment: Segment) -> dict[int, list[Mention]]:
+    out: dict[int, list[Mention]] = {}
     for m in sorted(analysis.mentions, key=lambda m: (m.line, m.start)):
         if m.segment_order == segment.order and m.source == analysis.note.source:
-            ids = out.setdefault(m.line, [])
-            if m.concept_id not in ids:
-                ids.append(m.concept_id)
+            out.setdefault(m.line, []).append(m)
     return out
+
+
+def _nearest_first(mentions: list[Mention], block: Block, cue_at: int) -> list[str]:
+    """Concept ids of the line, the one named just before the cue first ("논문 리딩을 ... 못한"),
+    then those after it, so the question is tied to what it is about."""
+    def distance(m: Mention) -> tuple[int, int]:
+        start, end = m.start - block.start, m.end - block.start
+        return (0, cue_at - end) if end <= cue_at else (1, start - cue_at)
+
+    return list(dict.fromkeys(m.concept_id for m in sorted(mentions, key=distance)))
 
 
 def _nearby(block: Block, blocks: tuple[Block, ...], by_line: dict[int, list[str]]) -> list[str]:
@@ -154,19 +174,23 @@ def find_questions(analysis: Analysis, cues: Cues | None = None) -> list[Questio
     cues = cues or load_cues()
     out: list[Question] = []
     for seg in analysis.note.segments:
-        by_line = _line_concepts(analysis, seg)
+        mentions = _line_mentions(analysis, seg)
+        by_line = {line: list(dict.fromkeys(m.concept_id for m in ms)) for line, ms in mentions.items()}
         for block in seg.blocks:
             if block.kind == "heading":
                 continue
-            hit = classify(visible_text(block), cues)
+            hit = find_cue(visible_text(block), cues)
             if hit is None:
                 continue
-            concepts, nearby = by_line.get(block.line, []), False
-            if not concepts:
-                concepts, nearby = _nearby(block, seg.blocks, by_line), True
+            concepts = _nearest_first(mentions.get(block.line, []), block, hit[2])
+            nearby = False
+            if not concepts or block.text.rstrip().endswith(":"):
+                # a line without concepts borrows its neighbours'; a "...:" line also names its list
+                extra = [c for c in _nearby(block, seg.blocks, by_line) if c not in concepts]
+                concepts, nearby = concepts + extra, bool(extra)
             out.append(Question(source=analysis.note.source, segment_order=seg.order, line=block.line,
                                 text=block.text.strip(), section=block.section, kind=hit[0], cue=hit[1],
-                                concepts=tuple(concepts), nearby=nearby and bool(concepts)))
+                                concepts=tuple(concepts), nearby=nearby))
     return out
 
 

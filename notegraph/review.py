@@ -18,21 +18,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
 import yaml
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
 from .errors import NotegraphError, UnknownConcept
 from .models import Evidence, ReviewItem, ReviewKind
-from .queries import covering_days, day_nodes, evidence_of, match_week, resolve
+from .queries import day_nodes, evidence_of, match_week, resolve
 
 KINDS: tuple[ReviewKind, ...] = ("question", "prerequisite", "due", "single-touch", "cluster", "syllabus")
 DEEP_COUNT = 2  # a later day "covers in depth" with this many mentions or evidence lines
 RETENTION = 0.9  # FSRS desired retention: below it a concept is due
 LOUVAIN_SEED = 7
-MAX_CLUSTER_PAIRS = 10
+MAX_CLUSTER_PAIRS = 6
+MAX_PAIRS_PER_CLUSTER = 2
 EPOCH = dt.date(2000, 1, 3)  # timeline base for notes without any date
 
 QUESTION_WEIGHT = {"confused": 1.0, "not-done": 0.9, "curious": 0.8, "to-read": 0.7}
@@ -76,13 +78,22 @@ def default_as_of(G: nx.MultiDiGraph, week: str | None = None) -> dt.date:
     return max((dates[d] for d in days), default=dt.date.today())
 
 
-def _centrality(G: nx.MultiDiGraph, nodes: Iterable[str]) -> dict[str, float]:
+def _scan(G: nx.MultiDiGraph) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """One pass over the edges: covering days per concept, and co-occurrence weight per concept."""
+    cover: dict[str, list[str]] = defaultdict(list)
+    co: dict[str, float] = defaultdict(float)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k == "covers":
+            cover[v].append(u)
+        elif k == "co_occurs":
+            co[u] += d.get("weight", 1)
+            co[v] += d.get("weight", 1)
+    return cover, co
+
+
+def _centrality(G: nx.MultiDiGraph, nodes: Iterable[str], co: dict[str, float]) -> dict[str, float]:
     """Weighted degree in the co-occurrence graph plus days covered, scaled to [0, 1]."""
-    raw = {}
-    for n in nodes:
-        edges = [*G.out_edges(n, keys=True, data=True), *G.in_edges(n, keys=True, data=True)]
-        co = sum(d.get("weight", 1) for _, _, k, d in edges if k == "co_occurs")
-        raw[n] = co + G.nodes[n].get("days", 0)
+    raw = {n: co.get(n, 0) + G.nodes[n].get("days", 0) for n in nodes}
     top = max(raw.values(), default=0) or 1
     return {n: v / top for n, v in raw.items()}
 
@@ -94,21 +105,30 @@ class _View:
         self.G = G
         self.as_of = as_of
         self.dates = _dates(G)
+        self.real_dates = any(G.nodes[d].get("date") for d in self.dates)
         self.days = [d for d in day_nodes(G) if self.dates.get(d, as_of) <= as_of]
         self.selected = [d for d in self.days if week is None or G.nodes[d].get("week") == week]
-        upto = set(self.days)
+        order = {d: i for i, d in enumerate(self.days)}
+        all_cover, co = _scan(G)
         self.cover: dict[str, list[str]] = {}
-        for n, data in G.nodes(data=True):
-            if data.get("kind") == "concept":
-                days = [d for d in covering_days(G, n) if d in upto]
-                if days:
-                    self.cover[n] = days
+        for n in sorted(all_cover):
+            days = sorted((d for d in all_cover[n] if d in order), key=order.__getitem__)
+            if days and G.nodes[n].get("kind") == "concept":
+                self.cover[n] = days
         chosen = set(self.selected)
         self.concepts = [n for n, days in self.cover.items() if chosen.intersection(days)]
-        self.central = _centrality(G, self.cover)
+        self.central = _centrality(G, self.cover, co)
 
     def label(self, node: str) -> str:
         return str(self.G.nodes[node].get("label", node))
+
+    def when(self, day: str) -> str:
+        """'2일차 (2024-03-05)', or just the label when the notes carry no dates."""
+        label = self.G.nodes[day].get("label", day)
+        return f"{label} ({self.dates[day].isoformat()})" if self.real_dates else str(label)
+
+    def now(self) -> str:
+        return self.as_of.isoformat() if self.real_dates else "the last day"
 
     def day_fields(self, day: str) -> dict:
         dd = self.G.nodes[day]
@@ -134,7 +154,7 @@ def _questions(v: _View) -> list[ReviewItem]:
             if named and not open_:
                 continue
             kind = q.get("kind", "curious")
-            head = max(open_, key=lambda c: v.central.get(c, 0), default=None)
+            head = open_[0] if open_ else None  # questions list the concept nearest the cue first
             label = v.label(head) if head else None
             ev = Evidence(source=dd.get("source", ""), line=q.get("line", 0), text=q.get("text", ""),
                           section=q.get("section"))
@@ -142,7 +162,8 @@ def _questions(v: _View) -> list[ReviewItem]:
                 kind="question", concept_id=head, concept=label,
                 also=tuple(v.label(c) for c in open_ if c != head),
                 why=f"{QUESTION_WHY.get(kind, 'an open question')} on {dd.get('label')} "
-                    f"({kind}, cue {q.get('cue', '?')!r}) and no later day covers it in depth",
+                    f"({kind}, cue {q.get('cue', '?')!r}) and "
+                    + ("no later day covers it in depth" if head else "the line names no concept"),
                 action=QUESTION_ACTION.get(kind, QUESTION_ACTION["curious"]).format(c=label or "it"),
                 score=round(QUESTION_WEIGHT.get(kind, 0.5) + 0.1 * v.central.get(head, 0), 4) if head
                 else round(QUESTION_WEIGHT.get(kind, 0.5) - 0.2, 4),
@@ -178,31 +199,54 @@ def _prerequisites(v: _View) -> list[ReviewItem]:
     return items
 
 
-def retrievability(review_dates: Iterable[dt.date], as_of: dt.date,
-                   scheduler: Scheduler | None = None) -> float:
-    """FSRS recall probability at `as_of` when each date was a successful ("Good") review."""
-    scheduler = scheduler or Scheduler(learning_steps=(), enable_fuzzing=False)
-    card = Card(card_id=1)
-    for day in sorted(set(review_dates)):
-        when = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-        card, _ = scheduler.review_card(card, Rating.Good, review_datetime=when)
-    return scheduler.get_card_retrievability(card, dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.UTC))
+_BASE = dt.datetime(2000, 1, 3, 12, tzinfo=dt.UTC)
+
+
+@cache
+def _memory_state(gaps: tuple[int, ...]) -> tuple[float, float]:
+    """(stability, difficulty) after "Good" reviews separated by `gaps` days (first review = ()).
+    Memoised on the gap sequence, so concepts studied on the same rhythm share the work."""
+    scheduler = _scheduler()
+    if not gaps:
+        card, _ = scheduler.review_card(Card(card_id=1), Rating.Good, review_datetime=_BASE)
+    else:
+        stability, difficulty = _memory_state(gaps[:-1])
+        card = Card(card_id=1, state=State.Review, stability=stability, difficulty=difficulty,
+                    last_review=_BASE, due=_BASE)
+        card, _ = scheduler.review_card(card, Rating.Good, review_datetime=_BASE + dt.timedelta(days=gaps[-1]))
+    return float(card.stability or 0), float(card.difficulty or 0)
+
+
+@cache
+def _scheduler() -> Scheduler:
+    return Scheduler(learning_steps=(), enable_fuzzing=False)
+
+
+def retrievability(review_dates: Iterable[dt.date], as_of: dt.date) -> float:
+    """FSRS recall probability at `as_of` when each (distinct) date was a successful ("Good")
+    review, from the fsrs package's forgetting curve."""
+    dates = sorted(set(review_dates))
+    if not dates:
+        return 0.0
+    gaps = tuple((b - a).days for a, b in zip(dates, dates[1:], strict=False))
+    stability, difficulty = _memory_state(gaps)
+    card = Card(card_id=1, state=State.Review, stability=stability, difficulty=difficulty,
+                last_review=_BASE, due=_BASE)
+    return _scheduler().get_card_retrievability(card, _BASE + dt.timedelta(days=(as_of - dates[-1]).days))
 
 
 def _due(v: _View) -> list[ReviewItem]:
-    scheduler = Scheduler(learning_steps=(), enable_fuzzing=False)
     items = []
     for node in v.concepts:
         days = v.cover[node]
-        r = retrievability((v.dates[d] for d in days), v.as_of, scheduler)
+        r = retrievability((v.dates[d] for d in days), v.as_of)
         if r >= RETENTION:
             continue
         last = days[-1]
-        n_dates = len({v.dates[d] for d in days})
         items.append(ReviewItem(
             kind="due", concept_id=node, concept=v.label(node),
-            why=f"seen on {n_dates} day{'s' if n_dates > 1 else ''}, last on {v.G.nodes[last].get('label')} "
-                f"({v.dates[last].isoformat()}); estimated recall on {v.as_of.isoformat()}: {r:.0%}",
+            why=f"seen on {len(days)} day{'s' if len(days) > 1 else ''}, last on {v.when(last)}; "
+                f"estimated recall on {v.now()}: {r:.0%}",
             action=f"Review {v.label(node)}: re-read the line below, then recall one example without notes.",
             score=round((1 - r) * (1 + v.central.get(node, 0)), 4),
             evidence=v.evidence(last, node, 1), **v.day_fields(last)))
@@ -218,8 +262,7 @@ def _single_touch(v: _View) -> list[ReviewItem]:
         age = (v.as_of - v.dates[days[0]]).days
         items.append(ReviewItem(
             kind="single-touch", concept_id=node, concept=v.label(node),
-            why=f"covered only on {v.G.nodes[days[0]].get('label')} ({v.dates[days[0]].isoformat()}), "
-                f"{age} day{'s' if age != 1 else ''} before {v.as_of.isoformat()}",
+            why=f"covered only on {v.when(days[0])}, {age} day{'s' if age != 1 else ''} before {v.now()}",
             action=f"Come back to {v.label(node)} once more: use it in an exercise or connect it to a "
                    "related concept.",
             score=round(0.5 * min(age / 7, 1) + 0.5 * v.central.get(node, 0), 4),
@@ -260,15 +303,24 @@ def _clusters(v: _View) -> list[ReviewItem]:
             pairs.append((len(days_of[i] & days_of[j]), len(comms[i]) + len(comms[j]), i, j))
     pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
     items = []
-    for shared, _, i, j in pairs[:MAX_CLUSTER_PAIRS]:
+    used: dict[int, int] = defaultdict(int)
+    for shared, _, i, j in pairs:
+        if len(items) >= MAX_CLUSTER_PAIRS:
+            break
+        if used[i] >= MAX_PAIRS_PER_CLUSTER or used[j] >= MAX_PAIRS_PER_CLUSTER:
+            continue
+        used[i] += 1
+        used[j] += 1
         a, b, reason = _bridge(v, comms[i], comms[j], ontology_links.get(frozenset((i, j)), []))
         names = [", ".join(v.label(n) for n in sorted(c, key=lambda n: -v.central[n])[:3])
                  for c in (comms[i], comms[j])]
-        weeks = ", ".join(sorted(periods[i] & periods[j]))
+        common = sorted(periods[i] & periods[j])
+        weeks = ", ".join(common[:3]) + (f" and {len(common) - 3} more" if len(common) > 3 else "")
         first = v.cover[a][0]
         items.append(ReviewItem(
             kind="cluster", concept_id=a, concept=v.label(a), also=(v.label(b),),
-            why=f"two groups studied in the same week ({weeks}) are never linked in one line: "
+            why=f"two groups studied in the same week{'s' if len(common) > 1 else ''} ({weeks}) are never "
+                "linked in one line: "
                 f"[{names[0]}] and [{names[1]}]; {shared} shared day{'s' if shared != 1 else ''}",
             action=f"Connect them: write how {v.label(a)} relates to {v.label(b)} ({reason}).",
             score=round(shared + v.central[a] + v.central[b], 4),
@@ -320,24 +372,17 @@ def load_syllabus(path: Path) -> list[str]:
 
 
 def _syllabus(v: _View, topics: list[str]) -> list[ReviewItem]:
-    lookup = None
     items = []
     for i, topic in enumerate(topics):
         names = [n.strip() for n in topic.split("|") if n.strip()]
         if not names:
             continue
         nodes: set[str] = set()
-        for name in names:
+        for name in names:  # concept nodes carry every ontology name as an alias, so no ontology load
             try:
                 nodes.update(resolve(v.G, name, fuzzy=False))
             except UnknownConcept:
-                if lookup is None:
-                    from .ontology import load_ontology
-
-                    lookup = load_ontology().lookup
-                spec = lookup(name)
-                if spec:
-                    nodes.add(f"concept:{spec.id}")
+                continue
         if any(n in v.cover for n in nodes):
             continue
         items.append(ReviewItem(
@@ -381,8 +426,10 @@ def annotate(G: nx.MultiDiGraph, as_of: dt.date | None = None) -> list[ReviewIte
     marks: dict[str, list[str]] = defaultdict(list)
     for it in items:
         nodes = [it.concept_id] if it.concept_id else []
-        if it.kind == "prerequisite":
+        if it.kind == "prerequisite":  # mark the concepts that miss it
             nodes = [by_label[a] for a in it.also if a in by_label]
+        elif it.kind == "cluster":  # both ends of the suggested bridge
+            nodes += [by_label[a] for a in it.also if a in by_label]
         for n in nodes:
             if n in G and it.kind not in marks[n]:
                 marks[n].append(it.kind)

@@ -3,8 +3,8 @@ unknown categories/prerequisites) and the concept count per file. Exit 1 when th
 
 import sys
 
-from notegraph.ontology import DATA, _parse_concepts, _read_yaml, package_files, validate
 from notegraph.models import CategorySpec
+from notegraph.ontology import DATA, _parse_concepts, _read_yaml, package_files, validate
 
 cats = {}
 for e in _read_yaml(DATA / "categories.yaml", "categories"):

@@ -185,7 +185,8 @@ def test_surface_is_always_the_note_text(nlp, ontology) -> None:
         assert text[m.start:m.end] == m.surface and m.evidence.split("\n")[0] in text
 
 
-@pytest.mark.parametrize("text", ["텐서를 생성하고", "Tensor가 생성된다", "tensors are arrays", "pytorch 텐서와 데이터"])
+@pytest.mark.parametrize("text", ["텐서를 생성하고", "Tensor가 생성된다", "tensors are arrays",
+                                  "pytorch 텐서와 데이터"])
 def test_tensor_through_particles_case_and_plural(nlp, ontology, text: str) -> None:
     assert "tensor" in concept_ids(found(nlp, ontology, text))
 
@@ -244,8 +245,8 @@ def test_select_longest_prefers_the_specific_name() -> None:
 
 # --- inference and links -----------------------------------------------------------------------
 
-RLHF_DAY = ("3일차\nChatGPT는 이에 더해 기억 능력(휴먼 피드백)을 가지고 있는데, 이는 위의 LLM을 부가적 보상 모델로 쓰고, "
-            "강화 학습 개념을 추가하여 사용자의 기대를 충족할만한 답변들에 점수를 매긴다고 한다.")
+RLHF_DAY = ("3일차\nChatGPT는 이에 더해 기억 능력(휴먼 피드백)을 가지고 있는데, 이는 위의 LLM을 부가적 "
+            "보상 모델로 쓰고, 강화 학습 개념을 추가하여 사용자의 기대를 충족할만한 답변들에 점수를 매긴다고 한다.")
 
 
 def test_rlhf_is_inferred_from_its_description_with_evidence(nlp, ontology) -> None:

@@ -7,6 +7,7 @@ inside masked spans, so `#anchor` in a link target or a URL fragment is no tag.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _MASKS = (
@@ -41,8 +42,11 @@ def masked_spans(text: str, offset: int) -> tuple[tuple[int, int], ...]:
 def links(text: str, masked: tuple[tuple[int, int], ...], offset: int) -> tuple[str, ...]:
     """[[wikilink]] targets and #tags on the line, in order, without duplicates."""
 
+    starts = [s for s, _ in masked]  # masked spans are sorted and disjoint
+
     def is_masked(pos: int) -> bool:
-        return any(s <= offset + pos < e for s, e in masked)
+        i = bisect.bisect_right(starts, offset + pos) - 1
+        return i >= 0 and offset + pos < masked[i][1]
 
     found: list[tuple[int, str]] = []
     for m in _WIKILINK.finditer(text):

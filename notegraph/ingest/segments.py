@@ -5,7 +5,8 @@ Rules (see also data/ingest.yaml):
   heading ("1일차", "Day 3", "[Day 21]", "1월 24일 월요일", "## Day 0: December 04, 2018"), a week
   review ("1주차 후기"), or rows of a table whose first cell is a day number under a month heading.
 - Fewer than two markers: one segment for the whole note, labelled by the front-matter title, else
-  the first heading, else the file name stem.
+  its one day heading ("[Day 14] - Recurrent Neural Networks" rather than the "Week03 - DL Basic"
+  title above it, which every note of that week shares), else the first heading, else the file stem.
 - Two or more: one segment per marker; text before the first marker is dropped as title lines
   unless it holds prose, in which case it joins the first segment.
 - Dates: for multi-day notes the heading's date wins (a missing year comes from the front matter or

@@ -10,16 +10,16 @@ a token, so particles ("텐서를") stay outside the surface. Keys keep "+" and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..ontology import Ontology, normalize_name
+from .english import english_lemma
+from .tokenizer import LATIN, KiwiTokenizer, fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
-
-    from .tokenizer import KiwiTokenizer
 
 # tokens without letters that may sit inside a name: Cross-Entropy, one_hot, Q/K/V, Doc2Vec·BERT
 JOINERS = frozenset("-_/.·'’ ")
@@ -54,15 +54,40 @@ def name_key(tokenizer: KiwiTokenizer, name: str) -> str:
     return "".join(token_key(t) for t in tokenizer(name))
 
 
+def name_keys(tokenizer: KiwiTokenizer, ontology: Ontology) -> list[tuple[str, str, str]]:
+    """(concept id, name, key) for every name of every concept, tokenized in one Kiwi batch."""
+    pairs = [(spec.id, name) for spec in ontology.concepts.values() for name in spec.names]
+    out = [(cid, name, ascii_key(name, tokenizer.known_words)) for cid, name in pairs if name.isascii()]
+    korean = [(cid, name) for cid, name in pairs if not name.isascii()]
+    docs = tokenizer.pipe(name for _, name in korean)
+    out += [(cid, name, "".join(token_key(t) for t in doc)) for (cid, name), doc in zip(korean, docs, strict=True)]
+    return out
+
+
+def ascii_key(name: str, known: Collection[str]) -> str:
+    """The key of an ASCII name without Kiwi (10x faster, same result): Kiwi only ever sees Latin
+    words as the pre-tokenized SL spans, whose lemma comes from `english_lemma`."""
+    parts: list[str] = []
+    pos = 0
+    for m in LATIN.finditer(name):
+        parts.append(_keep(name[pos:m.start()]))
+        parts.append(_keep(fold(english_lemma(m.group(), known))))
+        pos = m.end()
+    parts.append(_keep(name[pos:]))
+    return "".join(parts)
+
+
+def _keep(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "+#")
+
+
 def build_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
     """Key → concept id for every name of every concept. A name whose key is a single character
     (R, C) is only indexed when the concept has guard words; the first concept to claim a key keeps it."""
     keys: dict[str, str] = {}
-    for spec in ontology.concepts.values():
-        for name in spec.names:
-            key = name_key(tokenizer, name)
-            if len(key) >= 2 or (key and spec.guard):
-                keys.setdefault(key, spec.id)
+    for cid, _name, key in name_keys(tokenizer, ontology):
+        if len(key) >= 2 or (key and ontology.concepts[cid].guard):
+            keys.setdefault(key, cid)
     prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
     return ConceptIndex(keys, prefixes)
 

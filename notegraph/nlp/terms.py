@@ -27,7 +27,7 @@ STOPWORDS_FILE: Path = DATA / "stopwords.yaml"
 DISCOVERED = "discovered"
 
 TermKind = Literal["api", "identifier", "camel", "acronym", "compound"]
-STRONG: frozenset[str] = frozenset({"api", "identifier", "camel", "acronym"})
+STRONG: frozenset[str] = frozenset({"api", "camel", "acronym"})
 
 _API = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
@@ -90,13 +90,15 @@ def classify(text: str, stop: StopWords) -> TermKind | None:
             return None
         if all(len(p) <= 2 for p in parts) or parts[0].casefold() in ("www", "http", "https"):
             return None
+        if len(parts[0]) == 1 and parts[0].islower():  # x.view, a.matrix: a variable, not an API
+            return None
         return "api"
     if _IDENT.match(text) and "_" in text and len(text) >= 5:
         return "identifier"
     if _ACRONYM.match(text):
-        return "acronym"
-    if _CAMEL.match(text):
-        return "camel"
+        return None if normalize_name(text.rstrip("0123456789")) in stop.words else "acronym"
+    if _CAMEL.match(text) and text[0].isupper() and len(re.findall(r"[A-Z][a-z]", text)) <= 3:
+        return "camel"  # lower-initial camelCase is a code variable (startIndex), not a term
     return None
 
 
@@ -125,13 +127,13 @@ def find_terms(tokens: Sequence[Any], taken: Sequence[tuple[int, int]], stop: St
 
 def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
                known: Callable[[str], bool]) -> list[TermHit]:
-    """Runs of 2-4 Korean nouns (NNG/NNP, each of 2+ syllables) written together or one space
-    apart, none of them a generic word: "노드 분류", "링크 예측"."""
+    """Runs of 2-4 Korean nouns (NNG/NNP of 2+ syllables, or a 1-syllable noun glued to the previous
+    one) written together or one space apart; a generic noun ends the run ("노드 분류 문제" → "노드 분류")."""
     hits: list[TermHit] = []
     run: list[Any] = []
 
     def flush() -> None:
-        if 2 <= len(run) <= MAX_COMPOUND and not any(t.text in stop for t in run):
+        if 2 <= len(run) <= MAX_COMPOUND:
             start, end = run[0].idx, run[-1].idx + len(run[-1].text)
             label = "".join(t.text + t.whitespace_ for t in run).strip()
             if not known(label) and label not in stop:
@@ -139,7 +141,8 @@ def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
         run.clear()
 
     for t, ok in zip(tokens, free, strict=True):
-        noun = ok and t.tag_ in _NOUN_TAGS and len(t.text) >= 2 and bool(_HANGUL.match(t.text))
+        noun = ok and t.tag_ in _NOUN_TAGS and bool(_HANGUL.match(t.text)) and t.text not in stop and (
+            len(t.text) >= 2 or bool(run) and run[-1].whitespace_ == "")  # 경사하강+법, 학습+률
         if noun and (not run or run[-1].whitespace_ in ("", " ")):
             run.append(t)
         else:
@@ -155,8 +158,8 @@ def discovered_spec(label: str) -> ConceptSpec:
 
 
 def admit(label: str, stop: StopWords, blocks: int, days: int, linked: bool = False) -> bool:
-    """Strong forms (dotted API, snake_case identifier, CamelCase, acronym of 3+ letters) need one
-    occurrence; two-letter acronyms two blocks; Korean compounds two days or three blocks; a name
+    """Strong forms (dotted API, CamelCase, acronym of 3+ letters) need one occurrence; two-letter
+    acronyms two blocks; snake_case identifiers two days; Korean compounds two days or three blocks; a name
     the learner linked explicitly ([[...]], #tag) is always kept."""
     if linked:
         return True
@@ -165,6 +168,8 @@ def admit(label: str, stop: StopWords, blocks: int, days: int, linked: bool = Fa
         return blocks >= 2
     if kind in STRONG:
         return True
+    if kind == "identifier":  # batch_first, full_matrices: API arguments, kept when they recur
+        return days >= 2
     return kind == "compound" and (days >= 2 or blocks >= 3)
 
 

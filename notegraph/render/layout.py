@@ -20,11 +20,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 LAYOUT_VERSION = 1
-EDGE_LENGTH = 110.0  # ideal distance between linked nodes, in vis-network pixels
-MIN_DAY_GAP, MAX_DAY_GAP = 170.0, 420.0
+EDGE_LENGTH = 80.0  # ideal distance between linked nodes, in vis-network pixels
+MIN_DAY_GAP, MAX_DAY_GAP = 130.0, 420.0
 ITERATIONS = 80
+REPULSION_REACH = 2.5  # in edge lengths; farther nodes do not push (keeps big maps fast)
 # attraction weight of each edge kind; covers pulls a concept toward the timeline
-EDGE_PULL = {"covers": 0.35, "co_occurs": 1.0, "prerequisite": 0.8, "related": 0.8, "links_to": 0.0}
+EDGE_PULL = {"covers": 1.0, "co_occurs": 1.0, "prerequisite": 0.8, "related": 0.8, "links_to": 0.0}
 
 
 class MapLayout(BaseModel):
@@ -58,12 +59,14 @@ def layout_to_json(layout: MapLayout) -> str:
             + ",\n".join(" " + r for r in rows) + "\n }\n}\n")
 
 
-def compute_layout(G: nx.MultiDiGraph, previous: MapLayout | None = None, *, seed: int = 7) -> MapLayout:
+def compute_layout(G: nx.MultiDiGraph, previous: MapLayout | None = None, *, seed: int = 7,
+                   boxes: dict[str, tuple[float, float, float]] | None = None) -> MapLayout:
     """Positions for every day and concept node of `G`.
 
     Days go on the timeline; concepts found in `previous` keep their position; new concepts start at
     the mean position of their already-placed neighbours and settle by a force-directed pass in which
-    only they move. Same graph + same previous layout + same seed = same positions.
+    only they move, then are nudged apart until their `boxes` (width, height and centre offset below
+    the node of dot plus label, in pixels) no longer overlap each other or the timeline. Same inputs and seed = same positions.
     """
     days = sorted((n for n, d in G.nodes(data=True) if d.get("kind") == "day"),
                   key=lambda n: (G.nodes[n].get("order", 0), n))
@@ -74,7 +77,9 @@ def compute_layout(G: nx.MultiDiGraph, previous: MapLayout | None = None, *, see
     pos.update({c: tuple(old[c]) for c in concepts if c in old})
     new = [c for c in concepts if c not in pos]
     if new:
-        pos.update(_place_new(G, new, pos, seed))
+        placed = _place_new(G, new, pos, seed)
+        placed = _separate(placed, pos, boxes or {}, gap, set(days))
+        pos.update(placed)
     return MapLayout(day_gap=gap, positions={n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()})
 
 
@@ -102,7 +107,9 @@ def _links(G: nx.MultiDiGraph, nodes: set[str]) -> list[tuple[str, str, float]]:
 
 def _place_new(G: nx.MultiDiGraph, new: list[str], placed: dict[str, tuple[float, float]],
                seed: int) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold with the placed nodes fixed (numpy only, float64, no scipy)."""
+    """Fruchterman-Reingold with the placed nodes fixed (numpy only, no scipy). Repulsion acts
+    between nodes closer than REPULSION_REACH edge lengths, found by a sweep along x, so a round
+    costs O(n·neighbours) rather than O(n²)."""
     rng = np.random.default_rng(seed)
     names = list(placed) + new
     index = {n: i for i, n in enumerate(names)}
@@ -127,12 +134,23 @@ def _place_new(G: nx.MultiDiGraph, new: list[str], placed: dict[str, tuple[float
     dst = np.array([index[b] for _, b, _ in links], dtype=int)
     w = np.array([wt for _, _, wt in links], dtype=float)
     k = EDGE_LENGTH
-    moving = np.arange(n_fixed, len(names))
+    mobile = np.arange(len(names)) >= n_fixed
+    reach = math.inf if len(names) <= 400 else REPULSION_REACH * k
     span = max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), k * math.sqrt(len(new)))
+    rounds = ITERATIONS if len(names) <= 500 else ITERATIONS * 5 // 8
     temperature = span * 0.1
-    cool = temperature / (ITERATIONS + 1)
-    for _ in range(ITERATIONS):
-        disp = _repulsion(xy, moving, k)
+    cool = temperature / (rounds + 1)
+    for _ in range(rounds):
+        disp = np.zeros_like(xy)
+        a, b = _near_pairs(xy, reach, mobile)
+        delta = xy[a] - xy[b]
+        d2 = np.maximum((delta * delta).sum(axis=1), 1e-2)
+        keep = d2 < reach * reach
+        push = delta[keep] * (k * k / d2[keep])[:, None]
+        a, b = a[keep], b[keep]
+        for axis in (0, 1):
+            disp[:, axis] += np.bincount(a, push[:, axis], len(names))
+            disp[:, axis] -= np.bincount(b, push[:, axis], len(names))
         if len(w):
             delta = xy[src] - xy[dst]
             dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
@@ -140,26 +158,62 @@ def _place_new(G: nx.MultiDiGraph, new: list[str], placed: dict[str, tuple[float
             for axis in (0, 1):
                 disp[:, axis] += np.bincount(dst, pull[:, axis], len(names))
                 disp[:, axis] -= np.bincount(src, pull[:, axis], len(names))
-        disp = disp[moving]
+        disp = disp[mobile]
         length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 0.01)
-        xy[moving] += disp * (np.minimum(length, temperature) / length)[:, None]
+        xy[mobile] += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature -= cool
     return {n: (float(xy[index[n], 0]), float(xy[index[n], 1])) for n in new}
 
 
-def _repulsion(xy: np.ndarray, moving: np.ndarray, k: float, block: int = 512) -> np.ndarray:
-    """k²/d push on every moving node from every node; float32 and in blocks, because this O(n²)
-    step is nearly all of the layout time (about 30 ms a round at 2,000 nodes)."""
-    disp = np.zeros_like(xy)
-    pts = xy.astype(np.float32)
-    for start in range(0, len(moving), block):
-        rows = moving[start:start + block]
-        dx = pts[rows, 0][:, None] - pts[None, :, 0]
-        dy = pts[rows, 1][:, None] - pts[None, :, 1]
-        f = dx * dx
-        f += dy * dy
-        np.maximum(f, np.float32(1e-2), out=f)
-        np.divide(np.float32(k * k), f, out=f)
-        disp[rows, 0] = (dx * f).sum(axis=1, dtype=np.float64)
-        disp[rows, 1] = (dy * f).sum(axis=1, dtype=np.float64)
-    return disp
+def _near_pairs(xy: np.ndarray, reach: float, mobile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (a, b), a != b, each pair once, whose x differ by less than `reach` and of which
+    at least one node may move. A sort along x and searchsorted: no Python loop over nodes."""
+    n = len(xy)
+    order = np.argsort(xy[:, 0], kind="stable")
+    xs = xy[order, 0]
+    hi = np.searchsorted(xs, xs + reach, side="right") if math.isfinite(reach) else np.full(n, n)
+    counts = np.maximum(hi - np.arange(n) - 1, 0)
+    first = np.repeat(np.arange(n), counts)
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    a, b = order[first], order[first + 1 + step]
+    keep = mobile[a] | mobile[b]
+    return a[keep], b[keep]
+
+
+def _separate(new: dict[str, tuple[float, float]], fixed: dict[str, tuple[float, float]],
+              boxes: dict[str, tuple[float, float, float]], gap: float, days: set[str],
+              rounds: int = 300) -> dict[str, tuple[float, float]]:
+    """Push new nodes apart along the axis of least overlap so labels stay readable; a day's box
+    spans the whole gap to the next day, which keeps the timeline itself clear of concepts."""
+    names = list(fixed) + list(new)
+    n_fixed = len(fixed)
+    xy = np.array([*fixed.values(), *new.values()], dtype=float).reshape(-1, 2)
+    default = (EDGE_LENGTH * 0.8, EDGE_LENGTH * 0.45, 0.0)
+    box = np.array([(gap, 64.0, 0.0) if n in days else boxes.get(n, default) for n in names], dtype=float)
+    wh, lift = box[:, :2], box[:, 2]
+    mobile = np.arange(len(names)) >= n_fixed
+    spine = np.array([n in days for n in names], dtype=bool)
+    reach = float(wh[:, 0].max()) if len(names) else 0.0
+    for _ in range(rounds):
+        a, b = _near_pairs(xy, reach, mobile)
+        dx = xy[a, 0] - xy[b, 0]
+        dy = (xy[a, 1] + lift[a]) - (xy[b, 1] + lift[b])
+        ox = (wh[a, 0] + wh[b, 0]) / 2 - np.abs(dx)
+        oy = (wh[a, 1] + wh[b, 1]) / 2 - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
+        if not hit.any():
+            break
+        a, b, dx, dy, ox, oy = a[hit], b[hit], dx[hit], dy[hit], ox[hit], oy[hit]
+        tie = np.where(a > b, 1.0, -1.0)  # coincident nodes part to a stable side
+        along_x = (ox < oy) & ~(spine[a] | spine[b])  # the timeline only ever pushes up or down
+        px = np.where(along_x, np.where(dx != 0, np.sign(dx), tie) * ox, 0.0)
+        py = np.where(along_x, 0.0, np.where(dy != 0, np.sign(dy), tie) * oy)
+        both = mobile[a] & mobile[b]
+        share_a = np.where(both, 0.5, mobile[a].astype(float))  # a fixed node never moves
+        share_b = np.where(both, 0.5, mobile[b].astype(float))
+        shift = np.zeros_like(xy)
+        for axis, p in ((0, px), (1, py)):
+            shift[:, axis] += np.bincount(a, p * share_a, len(names))
+            shift[:, axis] -= np.bincount(b, p * share_b, len(names))
+        xy += 0.8 * shift
+    return {n: (float(xy[i, 0]), float(xy[i, 1])) for i, n in enumerate(names) if i >= n_fixed}

@@ -18,7 +18,7 @@ import math
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import networkx as nx
@@ -46,7 +46,7 @@ def render_map(G: nx.MultiDiGraph, path: Path, *, title: str, layout_file: Path 
     Positions are read from `layout_file` when it exists (so concepts stay put between builds) and the
     updated positions are written back to it. The same graph and layout give a byte-identical file.
     """
-    layout = compute_layout(G, load_layout(layout_file))
+    layout = compute_layout(G, load_layout(layout_file), boxes=label_boxes(G))
     write_text_atomic(path, map_html(G, title=title, layout=layout, max_concepts=max_concepts))
     if layout_file is not None:
         write_text_atomic(layout_file, layout_to_json(layout))
@@ -56,7 +56,7 @@ def render_map(G: nx.MultiDiGraph, path: Path, *, title: str, layout_file: Path 
 def map_html(G: nx.MultiDiGraph, *, title: str, layout: MapLayout | None = None,
              max_concepts: int = 500) -> str:
     """The map as HTML text (what `render_map` writes)."""
-    layout = layout or compute_layout(G)
+    layout = layout or compute_layout(G, boxes=label_boxes(G))
     net, payload = _network(G, layout, max(1, max_concepts))
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     payload.update(title=title, nodes=nodes, edges=edges, options=json.loads(options))
@@ -93,9 +93,10 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int) -> tuple[
         x, y = pos.get(d, (day_index[d] * layout.day_gap, 0.0))
         net.add_node(d, label=label + (f"\n{data['date']}" if data.get("date") else ""), shape="box",
                      x=x, y=y, fixed=True, color=_DAY_COLORS[bool(data.get("is_review"))],
-                     font={"color": "#ffffff", "size": 15, "face": FONT_FACE}, margin=8)
+                     font={"color": "#ffffff", "size": 18, "strokeWidth": 0}, margin=10)
         info[d] = {"kind": "day", "label": label, "date": data.get("date"), "week": data.get("week"),
-                   "source": data.get("source"), "order": day_index[d], "isReview": bool(data.get("is_review")),
+                   "source": data.get("source"), "order": day_index[d],
+                   "isReview": bool(data.get("is_review")),
                    "sections": list(data.get("sections") or []),
                    "concepts": sorted((v for _, v, k in G.out_edges(d, keys=True) if k == "covers"),
                                       key=lambda c: rank.get(c, 0))}
@@ -110,7 +111,8 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int) -> tuple[
         review = [str(r) for r in (data.get("review") or [])]
         x, y = pos.get(c, (0.0, 0.0))
         border = "#d6336c" if review else _darker(color)
-        net.add_node(c, label=_display_label(G, c), shape="dot", x=x, y=y, value=len(covering[c]),
+        look = _concept_look(G, c)
+        net.add_node(c, label=look.label, shape="dot", x=x, y=y, size=look.size, font={"size": look.font},
                      color={"background": color, "border": border,
                             "highlight": {"background": color, "border": "#111827"},
                             "hover": {"background": color, "border": "#111827"}},
@@ -161,13 +163,41 @@ def _vis_options(n_concepts: int) -> dict[str, Any]:
         "layout": {"improvedLayout": False, "randomSeed": 7},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "keyboard": False, "multiselect": False, "navigationButtons": False},
-        "nodes": {"font": {"face": FONT_FACE, "size": 15, "color": "#1f2937", "strokeWidth": 4,
+        "nodes": {"font": {"face": FONT_FACE, "size": 14, "color": "#1f2937", "strokeWidth": 4,
                            "strokeColor": "#ffffff"},
-                  "scaling": {"min": 9, "max": 30,
-                              "label": {"enabled": True, "min": 13, "max": 22, "drawThreshold": 7,
-                                        "maxVisible": 30}}},
+                  "scaling": {"label": {"drawThreshold": 6, "maxVisible": 30}}},
         "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 0.5},
     }
+
+
+class _Look(NamedTuple):
+    label: str
+    size: float  # dot radius
+    font: int
+
+
+def _concept_look(G: nx.MultiDiGraph, c: str) -> _Look:
+    """Dot and label size grow with the number of days that covered the concept."""
+    days = max(1, int(G.nodes[c].get("days") or 1))
+    return _Look(_display_label(G, c), round(min(36.0, 10.0 + 5.0 * math.sqrt(days - 1)), 1),
+                 min(22, 14 + 2 * (days - 1)))
+
+
+def label_boxes(G: nx.MultiDiGraph) -> dict[str, tuple[float, float, float]]:
+    """Approximate (width, height, centre's offset below the node) in pixels of each concept's dot
+    plus the label drawn under it, for the layout's overlap removal. Hangul is about one em wide,
+    Latin a little over half."""
+    boxes = {}
+    for c, d in G.nodes(data=True):
+        if d.get("kind") != "concept":
+            continue
+        look = _concept_look(G, c)
+        lines = look.label.split("\n")
+        text_w = max(sum(1.0 if ord(ch) > 0x2e80 else 0.58 for ch in line) for line in lines) * look.font
+        text_h = len(lines) * look.font * 1.2 + 6
+        boxes[c] = (round(max(2 * look.size, text_w) + 14, 1), round(2 * look.size + text_h, 1),
+                    round(text_h / 2, 1))
+    return boxes
 
 
 def _label(G: nx.MultiDiGraph, node: str) -> str:
@@ -175,18 +205,18 @@ def _label(G: nx.MultiDiGraph, node: str) -> str:
 
 
 def _display_label(G: nx.MultiDiGraph, c: str) -> str:
-    """Canonical label, plus the Korean name the learner wrote most when the label has no Hangul."""
+    """Canonical label, plus the Korean name the learner wrote most (if any) when the label has no
+    Hangul: the map should speak the learner's words, not only the ontology's."""
     label = _label(G, c)
     if HANGUL.search(label):
         return label
     counts: dict[str, int] = {}
-    for u, _, k, d in G.in_edges(c, keys=True, data=True):
+    for _, _, k, d in G.in_edges(c, keys=True, data=True):
         if k == "covers":
             for s in d.get("surfaces") or []:
                 if HANGUL.search(s):
                     counts[s] = counts.get(s, 0) + int(d.get("count", 1))
-    korean = sorted(counts, key=lambda s: (-counts[s], s)) or [
-        a for a in (G.nodes[c].get("aliases") or []) if HANGUL.search(a)]
+    korean = sorted(counts, key=lambda s: (-counts[s], s))
     return f"{label}\n{korean[0]}" if korean else label
 
 

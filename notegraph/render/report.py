@@ -17,6 +17,8 @@ from ..models import ReviewItem
 from ..queries import day_nodes, match_week
 
 TOP_CONCEPTS = 6
+MAX_PER_KIND = 8
+REPEATABLE_ONCE = {"due", "single-touch"}  # skip concepts an earlier kind listed
 KIND_TITLES = {"question": "Open questions", "prerequisite": "Missing prerequisites",
                "due": "Due for review (forgetting curve)", "single-touch": "Seen only once",
                "cluster": "Unconnected topics", "syllabus": "Syllabus topics not covered yet"}
@@ -91,21 +93,30 @@ def _new_and_returning(G: nx.MultiDiGraph, days: list[str]) -> list[str]:
 
 
 def _review_section(items: list[ReviewItem]) -> list[str]:
+    """Grouped by kind, at most MAX_PER_KIND each; a concept already listed (e.g. due) is not
+    repeated under a later kind (e.g. seen only once)."""
     out = ["## Review list", ""]
     if not items:
         return out + ["Nothing to review: no gaps found.", ""]
     by_kind: dict[str, list[ReviewItem]] = defaultdict(list)
     for it in items:
         by_kind[it.kind].append(it)
+    listed: set[str] = set()
     for kind, group in by_kind.items():
+        fresh = [it for it in group if kind not in REPEATABLE_ONCE or it.concept_id not in listed]
+        if not fresh:
+            continue
         out += [f"### {KIND_TITLES.get(kind, kind)}", ""]
-        for it in group:
-            name = f"**{escape_md(it.concept)}**" if it.concept else "**(no concept named)**"
+        for it in fresh[:MAX_PER_KIND]:
+            name = f"**{escape_md(it.concept)}**" if it.concept else "**open item**"
             also = f" (with {escape_md(', '.join(it.also))})" if it.also else ""
             out.append(f"- {name}{also}: {escape_md(it.why)}. {escape_md(it.action)}")
             for ev in it.evidence:
                 where = f"{escape_md(it.day)}, " if it.day and kind == "question" else ""
                 out.append(f"  - {where}{escape_md(ev.source)} line {ev.line}: “{escape_md(ev.text)}”")
+        if len(fresh) > MAX_PER_KIND:
+            out.append(f"- … and {len(fresh) - MAX_PER_KIND} more: run `notegraph gaps --kind {kind}`")
+        listed |= {it.concept_id for it in group if it.concept_id}
         out.append("")
     return out
 
