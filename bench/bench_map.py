@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from notegraph.render.layout import compute_layout
+    from notegraph.render.layout import compute_layout, layout_to_json
     from notegraph.render.map import label_boxes, render_map
 
     G = fixtures().synthetic_graph(args.concepts, args.edges, n_days=args.days)
@@ -58,6 +58,7 @@ def main() -> None:
     print(f"layout, previous reused:  {time.process_time() - t:6.2f} s CPU")
 
     with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "layout.json").write_text(layout_to_json(layout), encoding="utf-8")
         pages = {}
         for limit in (args.concepts, 500):
             t = time.process_time()

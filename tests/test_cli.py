@@ -44,12 +44,15 @@ def test_build_prints_a_summary(tmp_path, reference_note):
 
 def test_days_by_korean_and_english_alias(reference_build):
     graph = reference_build / "all" / "graph.json"
-    for name in ("노드 임베딩", "node embedding", "Node Embedding", "노드임베딩을", "GNN", "그래프 신경망"):
+    for name in ("노드 임베딩", "node embedding", "Node Embedding", "노드임베딩을"):
         result = _days(graph, name)
         assert result.exit_code == 0, f"{name}: {result.output}"
         hits = json.loads(result.output)
         assert [h["label"] for h in hits] == ["5일차"], name
         assert any("노드 임베딩" in ev["text"] for ev in hits[0]["evidence"])
+    for name in ("GNN", "gnn", "그래프 신경망", "Graph Neural Network"):
+        hits = json.loads(_days(graph, name).output)
+        assert [h["label"] for h in hits] == ["5일차", "1주차 후기"], name
 
 
 def test_days_are_oldest_first_with_evidence(reference_build):
@@ -66,9 +69,14 @@ def test_a_category_lists_its_members_days(reference_build):
 
 
 def test_unknown_concept_exits_1_with_suggestions(reference_build):
-    result = runner.invoke(app, ["days", "node embeding zzz", "--graph", str(reference_build / "all" / "graph.json")])
+    result = runner.invoke(app, ["days", "노드 임베딩 방법론", "--graph", str(reference_build / "all" / "graph.json")])
     assert result.exit_code == 1
-    assert "did you mean" in result.output.lower()
+    assert "did you mean: node embedding" in " ".join(result.output.split())
+
+
+def test_a_misspelt_name_resolves_to_the_clear_winner(reference_build):
+    hits = json.loads(_days(reference_build / "all" / "graph.json", "sigmoud").output)
+    assert [h["concept"] for h in hits] == ["sigmoid"]
 
 
 def test_missing_graph_is_a_clear_error(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from notegraph.export import load_graph, write_graph_json
 from notegraph.graph import build_graph
 from notegraph.models import Analysis, Block, CategorySpec, ConceptSpec, Mention, Note, Segment
 from notegraph.ontology import Ontology
@@ -176,14 +177,16 @@ def realistic_graph(extra_note: str | None = None) -> nx.MultiDiGraph:
     G = build_graph(analyses, onto)
     G.nodes["concept:gnn"]["review"] = ["open question", "due"]
     G.nodes["concept:attention"]["review"] = ["open question"]
-    G.nodes["concept:binary-cross-entropy"]["review"] = ["missing prerequisite"]
+    G.nodes["concept:binary-cross-entropy"]["review"] = ["prerequisite"]
+    G.nodes["concept:tensor"]["review"] = ["due", "single-touch"]
     return G
 
 
 def synthetic_graph(n_concepts: int = 2000, n_edges: int = 6000, n_days: int = 60,
                     seed: int = 3) -> nx.MultiDiGraph:
     """A large graph in the same schema: concepts spread over `n_days` days in weeks of five, each
-    covered one to three times, with `n_edges` co_occurs edges between random concept pairs."""
+    covered one to three times; `n_edges` co_occurs edges, mostly between concepts of nearby days
+    (as in real notes), some between any two."""
     rng = random.Random(seed)
     cats = sorted(CATEGORY_LABELS)
     G = nx.MultiDiGraph(week="all")
@@ -198,21 +201,28 @@ def synthetic_graph(n_concepts: int = 2000, n_edges: int = 6000, n_days: int = 6
     for a, b in zip(days, days[1:], strict=False):
         G.add_edge(a, b, key="next", kind="next")
     concepts = [f"concept:c{i:04d}" for i in range(n_concepts)]
+    home: dict[str, int] = {}
+    by_day: dict[int, list[str]] = {i: [] for i in range(n_days)}
     for i, c in enumerate(concepts):
         cat = cats[i % len(cats)]
-        home = rng.randrange(n_days)
-        covered = sorted({min(n_days - 1, home + rng.randrange(4)) for _ in range(rng.randint(1, 3))})
+        home[c] = rng.randrange(n_days)
+        by_day[home[c]].append(c)
+        covered = sorted({min(n_days - 1, home[c] + rng.randrange(4)) for _ in range(rng.randint(1, 3))})
         G.add_node(c, kind="concept", label=f"개념 {i}", aliases=[f"concept {i}", f"개념{i}번"],
                    category=CATEGORY_LABELS[cat], category_id=cat, origin="ontology", days=len(covered),
                    mentions=len(covered))
         for d in covered:
+            text = f"개념 {i}을(를) 배웠다 — concept {i} in context"
             G.add_edge(days[d], c, key="covers", kind="covers", count=1, sections=["부캠 강의"],
-                       evidence=[{"source": G.nodes[days[d]]["source"], "line": 3 + i % 40,
-                                  "text": f"개념 {i}을(를) 배웠다 — concept {i} in context", "section": "부캠 강의"}])
+                       evidence=[{"source": G.nodes[days[d]]["source"], "line": 3 + i % 40, "text": text,
+                                  "section": "부캠 강의"}])
     added = 0
     while added < n_edges:
-        a, b = sorted(rng.sample(concepts, 2))
-        if not G.has_edge(a, b, "co_occurs"):
+        a = rng.choice(concepts)
+        near = [c for d in range(home[a] - 2, home[a] + 3) for c in by_day.get(d, ()) if c != a]
+        b = rng.choice(near) if near and rng.random() < 0.85 else rng.choice(concepts)
+        a, b = sorted((a, b))
+        if a != b and not G.has_edge(a, b, "co_occurs"):
             G.add_edge(a, b, key="co_occurs", kind="co_occurs", weight=rng.randint(1, 3), days=[])
             added += 1
     return G
@@ -286,13 +296,21 @@ def test_panel_data_lists_days_evidence_and_neighbours(page: str) -> None:
     gnn = info["concept:gnn"]
     assert [info[h["day"]]["label"] for h in gnn["days"]] == ["5일차", "1주차 후기", "6일차", "7일차"]
     assert any("GNN의 면모들을" in ev["text"] for ev in gnn["days"][0]["evidence"])
-    assert gnn["review"] == ["open question", "due"]
+    assert gnn["review"] == ["open question", "due for review"]
     assert "concept:node-embedding" in gnn["prerequisites"]
     assert {"concept:link-prediction", "concept:node-classification"} <= set(gnn["leadsTo"])
     assert "concept:message-passing" in gnn["related"]
     assert gnn["cooccurs"][0][0] == "concept:node-embedding"
-    assert info["concept:tensor"]["review"] == []
+    assert info["concept:tensor"]["review"] == ["due for review", "seen on one day only"]
+    assert info["concept:cpu"]["review"] == []
     assert info["day:week02.md#1"]["week"] == "week02"
+
+
+def test_only_actionable_review_marks_draw_a_ring(page: str) -> None:
+    nodes = {n["id"]: n for n in page_data(page)["nodes"]}
+    assert nodes["concept:gnn"]["color"]["border"] == "#d6336c"  # open question
+    assert nodes["concept:binary-cross-entropy"]["color"]["border"] == "#f08c00"  # missing prerequisite
+    assert nodes["concept:tensor"]["borderWidth"] == nodes["concept:cpu"]["borderWidth"] < 3  # due: no ring
 
 
 def test_few_days_are_shown_many_are_hidden_by_default(page: str) -> None:
@@ -324,6 +342,12 @@ def test_same_graph_gives_byte_identical_html(tmp_path: Path) -> None:
     # rebuilding on top of its own layout changes nothing either
     render_map(realistic_graph(), tmp_path / "a.html", title="all", layout_file=tmp_path / "a.json")
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_graph_read_back_from_graph_json_draws_the_same_map(tmp_path: Path) -> None:
+    G = realistic_graph()
+    write_graph_json(G, tmp_path / "graph.json")
+    assert map_html(load_graph(tmp_path / "graph.json"), title="all") == map_html(G, title="all")
 
 
 def test_layout_is_reused_and_new_concepts_settle_near_neighbours(tmp_path: Path) -> None:

@@ -209,15 +209,18 @@ def test_note_text_stays_inert(browser: object, tmp_path: Path) -> None:
         assert mp.page.title() == "<img src=z onerror=alert(4)>"
 
 
+def count_concepts(mp: MapPage) -> int:
+    return sum(v.startswith("concept:") for v in mp.visible())
+
+
 def test_large_map_shows_the_top_concepts_and_more_on_demand(browser: object, tmp_path: Path) -> None:
     G = fx.synthetic_graph(2000, 6000, n_days=60)
     path = render_map(G, tmp_path / "big.html", title="all", max_concepts=500)
     for mp in open_map(browser, path):
         assert mp.js("window.notegraph.firstPaintMs") < 20_000  # generous: CI machines are shared
-        concepts = lambda: sum(v.startswith("concept:") for v in mp.visible())  # noqa: E731
-        assert concepts() == 500 and not any(v.startswith("day:") for v in mp.visible())
+        assert count_concepts(mp) == 500 and not any(v.startswith("day:") for v in mp.visible())
         mp.page.click("#ng-more")
-        assert concepts() == 1000
+        assert count_concepts(mp) == 1000
         rare = next(c for c in sorted(G.nodes) if c.startswith("concept:")
                     and mp.js("id => !window.notegraph.visibleIds().includes(id)", c))
         mp.page.locator("#ng-search").fill(G.nodes[rare]["aliases"][0])

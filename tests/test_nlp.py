@@ -159,6 +159,24 @@ def test_pipe_gives_the_same_docs_as_one_call_per_text(nlp) -> None:
     assert piped == single
 
 
+def test_pipe_batches_texts_through_kiwi(nlp) -> None:
+    """Kiwi is ~2x faster on a list than on one text at a time: nlp.pipe must hand it whole batches."""
+    calls: list[int] = []
+    kiwi = nlp.tokenizer.kiwi
+
+    class Counting:
+        def tokenize(self, text, **kw):
+            calls.append(1 if isinstance(text, str) else len(text))
+            return kiwi.tokenize(text, **kw)
+
+    nlp.tokenizer.kiwi = Counting()
+    try:
+        docs = list(nlp.pipe(["텐서를 생성하고"] * 300))
+    finally:
+        nlp.tokenizer.kiwi = kiwi
+    assert len(docs) == 300 and calls == [300]
+
+
 def test_english_plural_and_known_inflections_fold() -> None:
     assert english_lemma("embeddings") == "embedding"
     assert english_lemma("probabilities") == "probability"

@@ -35,6 +35,7 @@ _CAMEL = re.compile(r"^[A-Za-z][a-z0-9]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z][a-z]+[A-Z
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*$")
 _HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
 _NOUN_TAGS = frozenset({"NNG", "NNP"})
+_GLUE_TAGS = frozenset({"SN", "SL", "XPN", "SH", "NR", "MM"})
 MAX_COMPOUND = 4
 
 
@@ -127,28 +128,34 @@ def find_terms(tokens: Sequence[Any], taken: Sequence[tuple[int, int]], stop: St
 
 def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
                known: Callable[[str], bool]) -> list[TermHit]:
-    """Runs of 2-4 Korean nouns (NNG/NNP of 2+ syllables, or a 1-syllable noun glued to the previous
-    one) written together or one space apart; a generic noun ends the run ("노드 분류 문제" → "노드 분류")."""
+    """Runs of 2-4 Korean nouns (NNG/NNP of 2+ syllables, or a 1-syllable noun or suffix glued to the
+    previous one) written together or one space apart; a generic noun ends the run ("노드 분류 문제" → "노드 분류")."""
     hits: list[TermHit] = []
     run: list[Any] = []
 
     def flush() -> None:
-        if 2 <= len(run) <= MAX_COMPOUND:
+        nouns = [t for t in run if t.tag_ in _NOUN_TAGS]
+        if 2 <= len(nouns) <= MAX_COMPOUND and len({t.text for t in nouns}) > 1:  # not 중간중간
             start, end = run[0].idx, run[-1].idx + len(run[-1].text)
             label = "".join(t.text + t.whitespace_ for t in run).strip()
             if not known(label) and label not in stop:
                 hits.append(TermHit(start, end, label, "compound"))
         run.clear()
 
+    prev: Any = None
     for t, ok in zip(tokens, free, strict=True):
         noun = ok and t.tag_ in _NOUN_TAGS and bool(_HANGUL.match(t.text)) and t.text not in stop and (
             len(t.text) >= 2 or bool(run) and run[-1].whitespace_ == "")  # 경사하강+법, 학습+률
-        if noun and (not run or run[-1].whitespace_ in ("", " ")):
+        # a run never starts glued to a number or prefix: "2차원 배열", "비선형 회귀" are not terms here
+        glued = prev is not None and prev.whitespace_ == "" and prev.tag_ in _GLUE_TAGS
+        suffix = ok and t.tag_ == "XSN" and bool(run) and run[-1].whitespace_ == ""  # 학습+률, 정규+화
+        if (noun or suffix) and run and run[-1].whitespace_ in ("", " "):
             run.append(t)
         else:
             flush()
-            if noun:
+            if noun and not glued:
                 run.append(t)
+        prev = t
     flush()
     return hits
 

@@ -66,7 +66,8 @@ def compute_layout(G: nx.MultiDiGraph, previous: MapLayout | None = None, *, see
     Days go on the timeline; concepts found in `previous` keep their position; new concepts start at
     the mean position of their already-placed neighbours and settle by a force-directed pass in which
     only they move, then are nudged apart until their `boxes` (width, height and centre offset below
-    the node of dot plus label, in pixels) no longer overlap each other or the timeline. Same inputs and seed = same positions.
+    the node of dot plus label, in pixels) no longer overlap each other or the timeline.
+    Same inputs and seed = same positions.
     """
     days = sorted((n for n, d in G.nodes(data=True) if d.get("kind") == "day"),
                   key=lambda n: (G.nodes[n].get("order", 0), n))

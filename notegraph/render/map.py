@@ -108,15 +108,14 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int) -> tuple[
         cat = categories.setdefault(cat_id, {"id": cat_id, "label": str(data.get("category") or cat_id),
                                              "color": color, "count": 0})
         cat["count"] += 1
-        review = [str(r) for r in (data.get("review") or [])]
+        review, ring = _review_marks([str(r) for r in (data.get("review") or [])])
         x, y = pos.get(c, (0.0, 0.0))
-        border = "#d6336c" if review else _darker(color)
         look = _concept_look(G, c)
         net.add_node(c, label=look.label, shape="dot", x=x, y=y, size=look.size, font={"size": look.font},
-                     color={"background": color, "border": border,
+                     color={"background": color, "border": ring or _darker(color),
                             "highlight": {"background": color, "border": "#111827"},
                             "hover": {"background": color, "border": "#111827"}},
-                     borderWidth=3 if review else 1.5)
+                     borderWidth=3.5 if ring else 1.5)
         info[c] = {"kind": "concept", "label": _label(G, c), "aliases": list(data.get("aliases") or []),
                    "category": cat_id, "origin": data.get("origin"), "review": review, "rank": rank[c],
                    "mentions": data.get("mentions"), "days": [_day_hit(G, d, c) for d in covering[c]],
@@ -130,7 +129,8 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int) -> tuple[
         if k == "co_occurs":
             style["width"] = round(1.0 + math.log(max(1, int(d.get("weight", 1)))), 2)
         net.add_edge(u, v, **style)
-    payload = {"info": info, "days": days, "weeks": _weeks(G),
+    rings = {v["label"]: v["ring"] for v in (_style().get("review") or {}).values() if "ring" in v}
+    payload = {"info": info, "days": days, "weeks": _weeks(G), "rings": [[k, rings[k]] for k in sorted(rings)],
                "categories": sorted(categories.values(), key=lambda c: (-c["count"], c["label"])),
                "settings": {"maxConcepts": max_concepts, "showDays": len(days) <= DAYS_SHOWN_MAX,
                             "tipChars": EVIDENCE_TIP_CHARS}}
@@ -147,10 +147,10 @@ _EDGE_STYLE: dict[str, dict[str, Any]] = {
     "next": {"color": {"color": "#334155", "opacity": 0.9}, "width": 4, "arrows": _NO_ARROW},
     "covers": {"color": {"color": "#94a3b8", "opacity": 0.35}, "width": 1, "arrows": _NO_ARROW,
                "dashes": [2, 5]},
-    "co_occurs": {"color": {"color": "#64748b", "opacity": 0.45}, "arrows": _NO_ARROW},
+    "co_occurs": {"color": {"color": "#64748b", "opacity": 0.4}, "arrows": _NO_ARROW},
     "related": {"color": {"color": "#7048e8", "opacity": 0.6}, "width": 1.5, "arrows": _NO_ARROW,
                 "dashes": [6, 4]},
-    "prerequisite": {"color": {"color": "#e8590c", "opacity": 0.8}, "width": 2,
+    "prerequisite": {"color": {"color": "#e8590c", "opacity": 0.6}, "width": 1.5,
                      "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}},
 }
 
@@ -255,12 +255,24 @@ def _darker(color: str, factor: float = 0.72) -> str:
 
 
 @cache
-def _palette_data() -> dict[str, Any]:
-    return yaml.safe_load(_asset("palette.yaml"))
+def _style() -> dict[str, Any]:
+    return yaml.safe_load(_asset("style.yaml"))
+
+
+def _review_key(mark: str) -> str:
+    return "-".join(mark.casefold().split())
+
+
+def _review_marks(marks: list[str]) -> tuple[list[str], str | None]:
+    """Panel names of the review stage's marks, and the ring colour of the first mark that has one."""
+    styles: dict[str, dict[str, str]] = _style().get("review") or {}
+    names = [styles.get(_review_key(m), {}).get("label", m) for m in marks]
+    rings = [styles[_review_key(m)]["ring"] for m in marks if "ring" in styles.get(_review_key(m), {})]
+    return list(dict.fromkeys(names)), (rings[0] if rings else None)
 
 
 def _palette():
-    data = _palette_data()
+    data = _style()
     fixed: dict[str, str] = data.get("categories") or {}
     fallback: list[str] = data.get("fallback") or ["#999999"]
 

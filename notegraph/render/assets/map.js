@@ -50,6 +50,7 @@
     var cat = catById[n.category];
     box.appendChild(el("span", "ng-tip-cat", (cat ? cat.label : n.category) + " · " + n.days.length +
       (n.days.length === 1 ? " day" : " days")));
+    if (n.review.length) box.appendChild(el("span", "ng-tip-review", n.review.join(" · ")));
     var shown = n.days.slice(0, 8);
     shown.forEach(function (hit) {
       var line = el("div", "ng-tip-day");
@@ -192,6 +193,16 @@
     syncControls();
     refresh();
     network.fit({ animation: false });
+  });
+
+  var kinds = $("ng-kinds");
+  DATA.rings.slice().reverse().forEach(function (r) {
+    var li = el("li");
+    var sw = el("span", "ng-sw ng-sw-ring");
+    sw.style.borderColor = r[1];
+    li.appendChild(sw);
+    li.appendChild(document.createTextNode(r[0]));
+    kinds.insertBefore(li, kinds.children[3]);
   });
 
   var catList = $("ng-categories");
