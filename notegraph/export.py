@@ -30,13 +30,16 @@ def graph_to_json(G: nx.MultiDiGraph) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)  # never leave half a file behind
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path,
                           hint="choose a writable folder with --out") from exc
 

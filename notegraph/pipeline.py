@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -57,12 +58,18 @@ def check_output_dir(out_dir: Path, note_paths: Sequence[Path]) -> None:
     """Refuse to write into the notes themselves or over a folder notegraph did not create."""
     out = out_dir.resolve()
     for p in note_paths:
+        if not p.exists():
+            continue  # a missing path holds no notes; load_notes names it in a warning
         root = (p if p.is_dir() else p.parent).resolve()
         if out == root or root in out.parents:
             raise OutputError("the output folder is inside the notes folder", path=out_dir,
                               hint="pass --out to a folder outside your notes, e.g. --out outputs")
     if out.exists() and not out.is_dir():
         raise OutputError("the output path is a file", path=out_dir, hint="pass --out to a folder")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the output folder ({existing} is not a writable folder)",
+                          path=out_dir, hint="choose a writable folder with --out")
     if out.is_dir() and not (out / OUTPUT_MARKER).exists():
         foreign = [f.name for f in out.iterdir() if not f.name.startswith(".") and f.name != "README.md"]
         if foreign:
@@ -159,8 +166,12 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
         analyses, reused = analyse(notes, ontology, cache, advance, jobs)
     analyses = filter_discovered(analyses)
     graphs = build_graphs(analyses, ontology)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / OUTPUT_MARKER).touch()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / OUTPUT_MARKER).touch()
+    except OSError as exc:
+        raise OutputError(f"cannot write the output folder: {exc.strerror or exc}", path=out_dir,
+                          hint="choose a writable folder with --out") from exc
     files = _write_outputs(graphs, out_dir, as_of)
     if cache:
         cache.prune()

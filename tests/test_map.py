@@ -334,6 +334,18 @@ def test_note_text_is_never_markup() -> None:
     assert "innerHTML" not in html.split('id="ng-data"')[1].split("</script>", 2)[2]  # our script
 
 
+def test_empty_and_tiny_graphs_still_give_a_page(tmp_path: Path) -> None:
+    G = nx.MultiDiGraph(week="all")
+    assert page_data(map_html(G, title="empty"))["nodes"] == []
+    G.add_node("day:a.md#0", kind="day", label="1일차", source="a.md", order=0, date=None, week=None,
+               sections=[], is_review=False)
+    G.add_node("concept:x", kind="concept", label="x", aliases=[], category="c", category_id="c",
+               origin="ontology", days=1)
+    G.add_edge("day:a.md#0", "concept:x", key="covers", kind="covers", count=1, evidence=[], sections=[])
+    out = render_map(G, tmp_path / "m.html", title="tiny", layout_file=tmp_path / "layout.json")
+    assert [n["id"] for n in page_data(out.read_text(encoding="utf-8"))["nodes"]] == ["day:a.md#0", "concept:x"]
+
+
 def test_same_graph_gives_byte_identical_html(tmp_path: Path) -> None:
     a = render_map(realistic_graph(), tmp_path / "a.html", title="all", layout_file=tmp_path / "a.json")
     b = render_map(realistic_graph(), tmp_path / "b.html", title="all", layout_file=tmp_path / "b.json")

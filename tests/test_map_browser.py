@@ -22,7 +22,7 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
 pytestmark = pytest.mark.browser
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium fonts-noto-cjk", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api  # noqa: E402  (a test dependency: missing it is an error, not a skip)
 
 
 def _fixtures():
@@ -150,6 +150,22 @@ def test_clicking_a_concept_opens_its_panel_with_its_days(mp: MapPage) -> None:
     assert "GNN의 3가지 종류를 소개하고" in text and "week02.md:" in text
     assert "open question" in text and "due" in text  # review status from the review stage
     assert "node embedding" in text and "link prediction" in text  # prerequisite / leads to
+    # the rest of the map fades so GNN's own links stand out
+    opacity = "id => window.notegraph.nodes.get(id).opacity"
+    assert mp.js(opacity, "concept:cpu") < 0.5
+    assert mp.js(opacity, "concept:node-embedding") in (None, 1)
+    # closing the panel restores every node exactly (size and colour of its label too)
+    fonts = "() => window.notegraph.nodes.get().map(n => [n.id, n.font || {}, n.opacity || 1])"
+    dimmed = mp.js(fonts)
+    mp.page.click("#ng-close")
+    restored = mp.js(fonts)
+    written = mp.js("() => JSON.parse(document.getElementById('ng-data').textContent).nodes"
+                    ".map(n => [n.id, n.font || {}, 1])")
+    def with_colour(rows: list) -> list:
+        return [[i, {"color": "#1f2937", **f}, o] for i, f, o in rows]
+    assert with_colour(restored) == with_colour(written) != with_colour(dimmed)
+    x, y = mp.node_point("concept:gnn")
+    mp.page.mouse.click(x, y)
     # a related concept in the panel is a link to that concept
     mp.page.locator("#ng-panel .ng-chip-link", has_text="node embedding").first.click()
     assert mp.page.locator("#ng-panel h2").inner_text() == "node embedding"

@@ -110,6 +110,7 @@ def load_notes(paths: Sequence[Path]) -> tuple[list[Note], list[str]]:
     if not notes:
         where = ", ".join(str(p) for p in paths) or "(no paths given)"
         detail = f"; {len(warnings)} file(s) skipped" if warnings else ""
+        detail += "".join(f"\n  {w}" for w in warnings[:5]) + ("\n  ..." if len(warnings) > 5 else "")
         raise NoNotesFound(f"no readable notes in {where}{detail}",
                            hint="pass a folder or files with .md, .markdown or .txt notes in UTF-8")
     return notes, warnings

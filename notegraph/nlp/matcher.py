@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..ontology import Ontology, normalize_name
@@ -146,4 +147,9 @@ def select_longest(hits: Iterable[ConceptHit]) -> list[ConceptHit]:
 def guard_ok(guard: tuple[str, ...], context_key: str) -> bool:
     """An ambiguous name counts when one of its guard words occurs in the day (`context_key` is
     the day's text through `normalize_name`)."""
-    return not guard or any(normalize_name(g) and normalize_name(g) in context_key for g in guard)
+    return not guard or any(key in context_key for key in _guard_keys(guard))
+
+
+@cache
+def _guard_keys(guard: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in map(normalize_name, guard) if k)

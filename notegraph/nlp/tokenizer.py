@@ -23,8 +23,9 @@ from spacy.vocab import Vocab
 
 from .english import english_lemma
 
-# identifiers and dotted names: torch.cat, nn.Module, is_contiguous, F.relu, LangGraph, GPT4
-LATIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# identifiers and dotted names: torch.cat, nn.Module, is_contiguous, F.relu, LangGraph, GPT4; never
+# starting or ending with "_", which in notes is markdown emphasis (_Python_) more often than code
+LATIN = re.compile(r"[A-Za-z](?:\w*[A-Za-z0-9])?(?:\.[A-Za-z_](?:\w*[A-Za-z0-9])?)*", re.ASCII)
 _SPACE_RUN = re.compile(r"\s+|\S+")
 
 

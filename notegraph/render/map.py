@@ -34,6 +34,7 @@ HERE = Path(__file__).parent
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 DAYS_SHOWN_MAX = 14  # above this many days, day nodes start hidden (they would swamp the concepts)
 EVIDENCE_TIP_CHARS = 160
+DIM_LIMIT = 4000  # above this many drawn nodes + edges, a click does not fade the rest (too slow)
 FONT_FACE = ("'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
              "'Segoe UI', Roboto, sans-serif")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -130,10 +131,10 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int) -> tuple[
             style["width"] = round(1.0 + math.log(max(1, int(d.get("weight", 1)))), 2)
         net.add_edge(u, v, **style)
     rings = {v["label"]: v["ring"] for v in (_style().get("review") or {}).values() if "ring" in v}
-    payload = {"info": info, "days": days, "weeks": _weeks(G), "rings": [[k, rings[k]] for k in sorted(rings)],
+    payload = {"info": info, "days": days, "weeks": graph_weeks(G), "rings": [[k, rings[k]] for k in sorted(rings)],
                "categories": sorted(categories.values(), key=lambda c: (-c["count"], c["label"])),
                "settings": {"maxConcepts": max_concepts, "showDays": len(days) <= DAYS_SHOWN_MAX,
-                            "tipChars": EVIDENCE_TIP_CHARS}}
+                            "tipChars": EVIDENCE_TIP_CHARS, "dimLimit": DIM_LIMIT}}
     return net, payload
 
 
@@ -243,10 +244,6 @@ def _neighbours(G: nx.MultiDiGraph, c: str, rank: dict[str, int]) -> dict[str, l
             co[other] = co.get(other, 0) + int(d.get("weight", 1))
     return {"prerequisites": order(prereq), "leadsTo": order(leads), "related": order(related),
             "cooccurs": [[n, co[n]] for n in sorted(co, key=lambda n: (-co[n], rank[n], n))]}
-
-
-def _weeks(G: nx.MultiDiGraph) -> list[str]:
-    return graph_weeks(G)
 
 
 def _darker(color: str, factor: float = 0.72) -> str:
