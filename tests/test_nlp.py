@@ -46,6 +46,10 @@ CONCEPTS = [
     _c("reinforcement-learning", "reinforcement learning", ("RL",), ("강화 학습",)),
     _c("rlhf", "RLHF", ("reinforcement learning from human feedback",)),
     _c("llm", "LLM", ("large language model",), ("거대 언어 모델",)),
+    _c("supervised-learning", "supervised learning", (), ("지도 학습",)),
+    _c("unsupervised-learning", "unsupervised learning", (), ("비지도 학습",)),
+    _c("l1-norm", "L1 norm", (), ("L1 노름",)),
+    _c("l2-norm", "L2 norm", (), ("L2 노름",)),
 ]
 RLHF = InferenceRule(concept="rlhf", all_of=(("human-feedback",), ("reward-model",), ("reinforcement-learning",)))
 
@@ -217,7 +221,7 @@ def test_spacing_variants_hit_the_specific_concept(nlp, ontology, text: str) -> 
 
 def test_longest_match_keeps_the_umbrella_elsewhere(nlp, ontology) -> None:
     ms = found(nlp, ontology, "임베딩을 통해 지도 학습보다 좋고, 노드 임베딩 개념을 소개")
-    assert [m.concept_id for m in ms if m.origin == "ontology"] == ["embedding", "node-embedding"]
+    assert [m.concept_id for m in ms if m.origin == "ontology"] == ["embedding", "supervised-learning", "node-embedding"]
 
 
 @pytest.mark.parametrize("text", ["바이너리 크로스 엔트로피를 직접 유도하여", "Binary Cross-Entropy loss",
@@ -296,3 +300,14 @@ def test_wikilinks_and_tags_become_mentions(nlp, ontology) -> None:
     assert by_id["node-embedding"].origin == "ontology" and by_id["node-embedding"].surface == "Node Embedding"
     assert by_id["x:faiss"].origin == "linked" and by_id["x:faiss"].surface == "FAISS"
     assert not any(m.concept_id.startswith("x:2024") for m in ms)
+
+
+@pytest.mark.parametrize("text", ["What is Supervised and Unsupervised Learning?", "지도/비지도 학습 비교",
+                                  "지도 및 비지도 학습"])
+def test_a_shared_head_names_both_coordinated_concepts(nlp, ontology, text: str) -> None:
+    assert {"supervised-learning", "unsupervised-learning"} <= concept_ids(found(nlp, ontology, text))
+
+
+def test_coordination_needs_a_conjunction_and_a_real_concept(nlp, ontology) -> None:
+    assert concept_ids(found(nlp, ontology, "L1, L2 노름을 비교했다")) >= {"l1-norm", "l2-norm"}
+    assert "supervised-learning" not in concept_ids(found(nlp, ontology, "오늘 Unsupervised Learning 공부"))

@@ -114,7 +114,40 @@ def find_hits(doc: Doc, index: ConceptIndex) -> list[ConceptHit]:
                 found = True
         if not found and "." in tok.text and tok.tag_ == "SL":
             hits += _dotted_tail(tok, index)
+    hits += _coordinated(tokens, keys, hits, index)
     return sorted(set(hits))
+
+
+CONJUNCTIONS = frozenset({"and", "or", "vs", "&", "/", ",", "·", "및", "와", "과", "나", "이나"})
+
+
+def _coordinated(tokens: list[Token], keys: list[str], hits: list[ConceptHit],
+                 index: ConceptIndex) -> list[ConceptHit]:
+    """Shared heads in coordination: "Supervised and Unsupervised Learning", "Ridge/Lasso
+    regression", "L1, L2 norm" name two concepts although the head word is written once. When a
+    multi-token hit is preceded by `A <conjunction>`, "A + the hit's remaining tokens" is looked up."""
+    starts = {t.idx: i for i, t in enumerate(tokens)}
+    out: list[ConceptHit] = []
+    for hit in hits:
+        i = starts.get(hit.start)
+        if i is None or i < 2:
+            continue
+        conj = tokens[i - 1]
+        if conj.text.casefold() not in CONJUNCTIONS and conj.tag_ != "JC":
+            continue
+        a = i - 2
+        if not keys[a] or "\n" in tokens[a].whitespace_:
+            continue
+        j = i
+        while j < len(tokens) and tokens[j].idx < hit.end:
+            j += 1
+        for k in range(i + 1, j):  # A replaces the hit's first word, which may be several tokens (비+지도)
+            rest = "".join(keys[k:j])
+            cid = index.keys.get(keys[a] + rest) if rest else None
+            if cid and cid != hit.concept_id:
+                out.append(ConceptHit(tokens[a].idx, tokens[a].idx + len(tokens[a].text), cid))
+                break
+    return out
 
 
 def _may_continue(prev: Token, tok: Token, key: str) -> bool:
