@@ -99,7 +99,7 @@ def test_admission_rules_are_about_form_and_recurrence() -> None:
     assert admit("FAISS", stop, blocks=1, days=1)
     assert not admit("KL", stop, blocks=1, days=1) and admit("KL", stop, blocks=2, days=1)
     assert not admit("확률 분포", stop, blocks=2, days=1) and admit("확률 분포", stop, blocks=2, days=2)
-    assert admit("배치 정규화", stop, blocks=3, days=1)
+    assert not admit("배치 정규화", stop, blocks=5, days=1)  # repeated inside one day: that day's wording
     assert not admit("batch_first", stop, blocks=3, days=1) and admit("batch_first", stop, blocks=2, days=2)
     assert admit("그라운드룰", stop, blocks=1, days=1, linked=True)
 
@@ -120,3 +120,11 @@ def test_stopwords_file_is_well_formed() -> None:
     stop = load_stopwords()
     assert {"생각", "오늘", "과제", "today", "problem", "idea", "thing", "오리엔테이션", "피어세션"} <= stop.words
     assert "py" in stop.file_extensions and "com" in stop.domains
+
+
+def test_dotted_names_are_apis_only_with_a_library_head() -> None:
+    stop = load_stopwords()
+    assert classify("torch.gather", stop) == "api"
+    assert classify("df.groupby", stop) == "api"
+    assert classify("A_matrix.dot", stop) is None
+    assert classify("courses.TheoryContent", stop) is None

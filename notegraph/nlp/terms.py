@@ -53,6 +53,7 @@ class StopWords:
     words: frozenset[str]
     file_extensions: frozenset[str]
     domains: frozenset[str]
+    api_heads: frozenset[str] = frozenset()
 
     def __contains__(self, word: str) -> bool:
         return normalize_name(word) in self.words
@@ -70,9 +71,10 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> StopWords:
         raise OntologyError("stop words must be a mapping of lists", path=path,
                             hint="e.g. korean: [생각, 오늘]")
     words = {normalize_name(str(w)) for key, values in data.items()
-             if key not in ("file_extensions", "domains") for w in values}
+             if key not in ("file_extensions", "domains", "api_heads") for w in values}
     return StopWords(frozenset(words), frozenset(str(w).casefold() for w in data.get("file_extensions", [])),
-                     frozenset(str(w).casefold() for w in data.get("domains", [])))
+                     frozenset(str(w).casefold() for w in data.get("domains", [])),
+                     frozenset(str(w).casefold() for w in data.get("api_heads", [])))
 
 
 def term_id(label: str) -> str:
@@ -93,6 +95,8 @@ def classify(text: str, stop: StopWords) -> TermKind | None:
             return None
         if len(parts[0]) == 1 and parts[0].islower():  # x.view, a.matrix: a variable, not an API
             return None
+        if stop.api_heads and parts[0].casefold() not in stop.api_heads:
+            return None  # A_matrix.dot, courses.TheoryContent: the learner's own variables and modules
         return "api"
     if _IDENT.match(text) and "_" in text and len(text) >= 5:
         return "identifier"
@@ -166,7 +170,8 @@ def discovered_spec(label: str) -> ConceptSpec:
 
 def admit(label: str, stop: StopWords, blocks: int, days: int, linked: bool = False) -> bool:
     """Strong forms (dotted API, CamelCase, acronym of 3+ letters) need one occurrence; two-letter
-    acronyms two blocks; snake_case identifiers two days; Korean compounds two days or three blocks; a name
+    acronyms two blocks; snake_case identifiers two days; Korean compounds two days (a phrase repeated
+    inside one day is usually that day's wording, not a term: 데이터 공간, 모델 예측); a name
     the learner linked explicitly ([[...]], #tag) is always kept."""
     if linked:
         return True
@@ -177,7 +182,7 @@ def admit(label: str, stop: StopWords, blocks: int, days: int, linked: bool = Fa
         return True
     if kind == "identifier":  # batch_first, full_matrices: API arguments, kept when they recur
         return days >= 2
-    return kind == "compound" and (days >= 2 or blocks >= 3)
+    return kind == "compound" and days >= 2
 
 
 def filter_discovered(analyses: list[Analysis], stop: StopWords | None = None) -> list[Analysis]:
