@@ -309,8 +309,9 @@ def test_panel_data_lists_days_evidence_and_neighbours(page: str) -> None:
 def test_only_actionable_review_marks_draw_a_ring(page: str) -> None:
     nodes = {n["id"]: n for n in page_data(page)["nodes"]}
     assert nodes["concept:gnn"]["color"]["border"] == "#d6336c"  # open question
-    assert nodes["concept:binary-cross-entropy"]["color"]["border"] == "#f08c00"  # missing prerequisite
-    assert nodes["concept:tensor"]["borderWidth"] == nodes["concept:cpu"]["borderWidth"] < 3  # due: no ring
+    # due, seen once, missing prerequisite: listed in the panel, no ring (a first week lacks most prerequisites)
+    assert nodes["concept:binary-cross-entropy"]["borderWidth"] < 3
+    assert nodes["concept:tensor"]["borderWidth"] == nodes["concept:cpu"]["borderWidth"] < 3
 
 
 def test_few_days_are_shown_many_are_hidden_by_default(page: str) -> None:

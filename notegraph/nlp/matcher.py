@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # tokens without letters that may sit inside a name: Cross-Entropy, one_hot, Q/K/V, Doc2Vec·BERT
-JOINERS = frozenset("-_/.·'’ ")
+JOINERS = frozenset("-_/.·'’ @")
 MAX_TOKENS = 12
 
 
