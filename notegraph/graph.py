@@ -103,7 +103,8 @@ def build_graph(analyses: Sequence[Analysis], ontology: Ontology, *, week: str |
 def _add_questions(G: nx.MultiDiGraph, analyses: Sequence[Analysis],
                    day_ids: dict[tuple[str, int], str]) -> None:
     """Day attribute `questions`: the open questions on that day (see notegraph/questions.py)."""
-    found = questions_by_day(analyses)
+    sources = {src for src, _ in day_ids}
+    found = questions_by_day(a for a in analyses if a.note.source in sources)  # a week's notes only
     for key, did in day_ids.items():
         G.nodes[did]["questions"] = [
             {"line": q.line, "text": q.text, "section": q.section, "kind": q.kind, "cue": q.cue,

@@ -66,7 +66,8 @@ def _read_yaml(path: Path | Any, what: str) -> Any:
     except OSError as exc:
         raise OntologyError(f"cannot read {what}: {exc}", path=str(path)) from exc
     try:
-        return yaml.safe_load(text) or []
+        # libyaml's loader when present: the ontology is ~1 MB of YAML, 10x faster than pure Python
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []  # noqa: S506
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise OntologyError(f"{what} is not valid YAML: {exc}", path=str(path),

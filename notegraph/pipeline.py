@@ -118,9 +118,12 @@ def _run_batches(batches: list[list[Note]], ontology: Ontology, jobs: int) -> It
         for batch in batches:
             yield analyze_notes(batch, nlp, ontology)
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(ontology,)) as pool:
+    # spawn, not fork: a forked child inherits Kiwi's and the progress bar's threads mid-lock and hangs
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(ontology,),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from pool.map(_worker_analyze, batches)
 
 

@@ -205,15 +205,14 @@ _BASE = dt.datetime(2000, 1, 3, 12, tzinfo=dt.UTC)
 @cache
 def _memory_state(gaps: tuple[int, ...]) -> tuple[float, float]:
     """(stability, difficulty) after "Good" reviews separated by `gaps` days (first review = ()).
-    Memoised on the gap sequence, so concepts studied on the same rhythm share the work."""
+    Iterative (a concept may be reviewed on hundreds of days); memoised on the whole gap sequence,
+    so concepts studied on the same rhythm share the work."""
     scheduler = _scheduler()
-    if not gaps:
-        card, _ = scheduler.review_card(Card(card_id=1), Rating.Good, review_datetime=_BASE)
-    else:
-        stability, difficulty = _memory_state(gaps[:-1])
-        card = Card(card_id=1, state=State.Review, stability=stability, difficulty=difficulty,
+    card, _ = scheduler.review_card(Card(card_id=1), Rating.Good, review_datetime=_BASE)
+    for gap in gaps:
+        card = Card(card_id=1, state=State.Review, stability=card.stability, difficulty=card.difficulty,
                     last_review=_BASE, due=_BASE)
-        card, _ = scheduler.review_card(card, Rating.Good, review_datetime=_BASE + dt.timedelta(days=gaps[-1]))
+        card, _ = scheduler.review_card(card, Rating.Good, review_datetime=_BASE + dt.timedelta(days=gap))
     return float(card.stability or 0), float(card.difficulty or 0)
 
 

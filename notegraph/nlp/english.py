@@ -21,15 +21,21 @@ def english_lemma(word: str, known: Collection[str] = ()) -> str:
     """Base form of one English word; `known` holds case-folded ontology words that -ed/-ing
     forms may fold to. Case is kept for acronyms ("LLMs" → "LLM"), folded otherwise."""
     low = word.casefold()
-    if not word.isascii() or not word.isalpha() or len(word) < 3 or low in known:
+    if not word.isascii() or not word.isalpha() or len(word) < 3:
         return word if word.isupper() else low
+    if word.isupper():  # DBMS, HDFS, VITS: an acronym's final S is a letter, not a plural
+        return word
     if word[:-1].isupper() and word[-1] == "s":  # LLMs, CNNs, GPUs
         return word[:-1]
     if low in _IRREGULAR:
         return _IRREGULAR[low]
+    # plurals fold even when the plural itself appears in some name ("weights and biases"): names and
+    # text go through this same function, so both sides fold alike
     plural = _plural_base(low, known)
     if plural:
         return plural
+    if low in known:  # "embedding", "padding" are names themselves: no -ing stripping
+        return word if word.isupper() else low
     for base in _inflection_bases(low):
         if base in known:
             return base
