@@ -25,7 +25,19 @@ def graph_to_json(G: nx.MultiDiGraph) -> str:
     data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
     data["edges"] = sorted(data["edges"], key=lambda e: (e["source"], e["target"], e.get("key", "")))
     data["graph"] = {**data.get("graph", {}), "format": "notegraph", "format_version": FORMAT_VERSION}
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+    # one node or edge per line: diffable like indent=1, but indent forces json's pure-Python encoder
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, list) and value:
+            parts.append(f" {_dump(key)}: [\n" + ",\n".join("  " + _dump(v) for v in value) + "\n ]")
+        else:
+            parts.append(f" {_dump(key)}: {_dump(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "), default=str)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

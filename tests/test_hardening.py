@@ -49,15 +49,15 @@ def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             out[key] = (os.readlink(p).encode(), os.lstat(p).st_mtime_ns)
         elif p.is_file():
             out[key] = (p.read_bytes(), p.stat().st_mtime_ns)
-        else:
-            out[key] = (b"<dir>", 0)
+        else:  # folders and the FIFO: kind and mtime
+            out[key] = (oct(p.stat().st_mode).encode(), p.stat().st_mtime_ns)
     return out
 
 
 @pytest.fixture()
 def messy(tmp_path: Path) -> Path:
     """A notes folder as learners have them: one good note among cp949, binary, empty, huge,
-    broken-link, malformed-front-matter and image files."""
+    broken-link, FIFO, malformed-front-matter and image files."""
     notes = tmp_path / "notes"
     (notes / "assets").mkdir(parents=True)
     (notes / "day1.md").write_text(DAY1, encoding="utf-8")
@@ -68,6 +68,7 @@ def messy(tmp_path: Path) -> Path:
     (notes / "garbage.txt").write_bytes(bytes([0x80, 0xFF, 0xFE, 0x81]) * 64)
     (notes / "huge.md").write_bytes(("# 3일차\n" + "텐서 " * 1_100_000).encode("utf-8"))
     (notes / "gone.md").symlink_to(notes / "deleted-long-ago.md")
+    os.mkfifo(notes / "pipe.md")  # reading a pipe would block forever
     (notes / "broken_fm.md").write_text("---\ntitle: [unclosed\ndate: : :\n---\n# 4일차\n- Adam 옵티마이저\n",
                                         encoding="utf-8")
     return notes
@@ -82,7 +83,7 @@ def test_a_messy_folder_builds_with_one_warning_line_per_bad_file(messy: Path, t
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    for name in ("empty.md", "photo.md", "garbage.txt", "huge.md", "gone.md"):
+    for name in ("empty.md", "photo.md", "garbage.txt", "huge.md", "gone.md", "pipe.md"):
         (line,) = [w for w in warnings if f"{name}:" in w]
         assert "skipped" in line, line
     assert any("windows.txt" in w and "cp949" in w for w in warnings)

@@ -312,3 +312,12 @@ def test_a_shared_head_names_both_coordinated_concepts(nlp, ontology, text: str)
 def test_coordination_needs_a_conjunction_and_a_real_concept(nlp, ontology) -> None:
     assert concept_ids(found(nlp, ontology, "L1, L2 노름을 비교했다")) >= {"l1-norm", "l2-norm"}
     assert "supervised-learning" not in concept_ids(found(nlp, ontology, "오늘 Unsupervised Learning 공부"))
+
+
+def test_a_one_word_name_is_not_assembled_from_two_words(nlp, ontology) -> None:
+    onto = Ontology(concepts={**ontology.concepts, "logit": _c("logit", "logit")}, categories=ontology.categories,
+                    rules=[], version="test-nlp-logit")
+    nlp2 = load_nlp(onto)
+    assert "logit" not in concept_ids(found(nlp2, onto, "I set up the env and log it"))
+    assert "logit" in concept_ids(found(nlp2, onto, "softmax 전의 logit 값"))
+    assert "binary-cross-entropy" in concept_ids(found(nlp2, onto, "Binary Cross Entropy loss"))

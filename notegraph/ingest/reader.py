@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,7 +31,11 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         raise NoteReadError("broken symbolic link", path=path,
                             hint="fix or remove the link; it points to a file that does not exist")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block the read forever
+            raise NoteReadError("not a regular file (a pipe, socket or device)", path=path,
+                                hint="move it out of the notes folder")
+        size = info.st_size
         if size > limit:
             raise NoteReadError(f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB note limit",
                                 path=path, hint=_TOO_BIG)

@@ -10,6 +10,8 @@ a token, so particles ("텐서를") stay outside the surface. Keys keep "+" and 
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # tokens without letters that may sit inside a name: Cross-Entropy, one_hot, Q/K/V, Doc2Vec·BERT
-JOINERS = frozenset("-_/.·'’ @")
+JOINERS = frozenset("-_/.·'’ @&–—")
 MAX_TOKENS = 12
 
 
@@ -39,6 +41,7 @@ class ConceptHit(NamedTuple):
 class ConceptIndex:
     keys: dict[str, str]
     prefixes: frozenset[str]
+    spaced: frozenset[str] = frozenset()  # keys of names written as several Latin words ("k means")
 
     @classmethod
     def empty(cls) -> ConceptIndex:
@@ -86,11 +89,18 @@ def build_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
     """Key → concept id for every name of every concept. A name whose key is a single character
     (R, C) is only indexed when the concept has guard words; the first concept to claim a key keeps it."""
     keys: dict[str, str] = {}
-    for cid, _name, key in name_keys(tokenizer, ontology):
+    spaced: set[str] = set()
+    for cid, name, key in name_keys(tokenizer, ontology):
         if len(key) >= 2 or (key and ontology.concepts[cid].guard):
             keys.setdefault(key, cid)
+            if _SEPARATED.search(name):
+                spaced.add(key)
     prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
-    return ConceptIndex(keys, prefixes)
+    return ConceptIndex(keys, prefixes, frozenset(spaced))
+
+
+# a separator between two Latin letters/digits: the name is several words ("k-means", "log loss")
+_SEPARATED = re.compile(r"[A-Za-z0-9][^A-Za-z0-9가-힣]+[A-Za-z0-9]")
 
 
 def find_hits(doc: Doc, index: ConceptIndex) -> list[ConceptHit]:
@@ -103,12 +113,18 @@ def find_hits(doc: Doc, index: ConceptIndex) -> list[ConceptHit]:
             continue
         found = False
         acc = ""
+        split_word = False  # the run crosses a gap between two Latin words
         for j in range(i, min(len(tokens), i + MAX_TOKENS)):
             if j > i and not _may_continue(tokens[j - 1], tokens[j], keys[j]):
                 break
+            if j > i and tokens[j - 1].whitespace_ and tokens[j - 1].tag_ == "SL" and tokens[j].tag_ == "SL":
+                split_word = True
             acc += keys[j]
             if acc not in index.prefixes:
                 break
+            # a one-word name is never assembled from two written words: "log it" is not "logit"
+            if split_word and acc not in index.spaced:
+                continue
             if keys[j] and acc in index.keys:
                 hits.append(ConceptHit(tok.idx, tokens[j].idx + len(tokens[j].text), index.keys[acc]))
                 found = True
