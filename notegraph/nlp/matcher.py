@@ -11,7 +11,6 @@ a token, so particles ("텐서를") stay outside the surface. Keys keep "+" and 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
