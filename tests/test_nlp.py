@@ -321,3 +321,14 @@ def test_a_one_word_name_is_not_assembled_from_two_words(nlp, ontology) -> None:
     assert "logit" not in concept_ids(found(nlp2, onto, "I set up the env and log it"))
     assert "logit" in concept_ids(found(nlp2, onto, "softmax 전의 logit 값"))
     assert "binary-cross-entropy" in concept_ids(found(nlp2, onto, "Binary Cross Entropy loss"))
+
+
+def test_guards_gate_single_everyday_words_not_specific_names(nlp, ontology) -> None:
+    onto = Ontology(concepts={**ontology.concepts,
+                              "normal": _c("normal", "batch normalization", ("batchnorm",), ("배치 정규화", "정규화층"),
+                                           guard=("신경망",))},
+                    categories=ontology.categories, rules=[], version="test-nlp-guard2")
+    nlp2 = load_nlp(onto)
+    assert "normal" in concept_ids(found(nlp2, onto, "오늘은 batch normalization 을 배웠다"))
+    assert "normal" not in concept_ids(found(nlp2, onto, "정규화층 이야기"))
+    assert "normal" in concept_ids(found(nlp2, onto, "신경망의 정규화층 이야기"))

@@ -47,8 +47,8 @@ def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop
             continue  # offsets we cannot trust: better no mention than a wrong one
         masked = _relative_masks(block)
         hits = [h for h in doc._.concept_hits or ()
-                if not _overlaps(h.start, h.end, masked) and _guarded_ok(h, ontology, context)]
-        hits += [h for h in _code_hits(block, note.text, ontology) if _guarded_ok(h, ontology, context)]
+                if not _overlaps(h.start, h.end, masked) and _guarded_ok(h, block.text, ontology, context)]
+        hits += [h for h in _code_hits(block, note.text, ontology) if _guarded_ok(h, block.text, ontology, context)]
         for h in select_longest(hits):
             origin = "user" if h.concept_id in ontology.user_ids else "ontology"
             named.append(_mention(note, seg, block, h.start, h.end, h.concept_id, origin))
@@ -85,9 +85,16 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _guarded_ok(hit: ConceptHit, ontology: Ontology, context: str) -> bool:
+# several words or a dotted/underscored API name: specific enough to need no guard ("batch normalization",
+# "torch.cat"); guards exist for the single everyday words of a concept (view, stack, 정규화)
+_SPECIFIC = re.compile(r"\w[\s\-_.·/]+\w")
+
+
+def _guarded_ok(hit: ConceptHit, text: str, ontology: Ontology, context: str) -> bool:
     spec = ontology.concepts.get(hit.concept_id)
-    return spec is not None and guard_ok(spec.guard, context)
+    if spec is None:
+        return False
+    return not spec.guard or bool(_SPECIFIC.search(text[hit.start:hit.end])) or guard_ok(spec.guard, context)
 
 
 def _code_hits(block: Block, text: str, ontology: Ontology) -> list[ConceptHit]:
