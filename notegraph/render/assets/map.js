@@ -486,4 +486,9 @@
   syncControls();
   refresh();
   network.fit({ animation: false });
+  // the canvas may be measured before the side columns take their width: fit again once laid out,
+  // and whenever the window changes size
+  function refit() { network.redraw(); network.fit({ animation: false }); }
+  window.requestAnimationFrame(refit);
+  window.addEventListener("resize", refit);
 })();
