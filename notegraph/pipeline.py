@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -143,14 +143,27 @@ def _worker_analyze(batch: list[Note]) -> list[Analysis]:
     return analyze_notes(batch, _WORKER["nlp"], _WORKER["ontology"])
 
 
-def build_graphs(analyses: Sequence[Analysis], ontology: Ontology,
-                 as_of: dt.date | None = None) -> dict[str, nx.MultiDiGraph]:
-    """The whole-course graph under "all" and one graph per week."""
-    G = build_graph(analyses, ontology)
-    graphs = {ALL: G}
-    for w in weeks(G):
-        graphs[w] = build_graph(analyses, ontology, week=w)
-    return graphs
+class _Graphs(Mapping[str, nx.MultiDiGraph]):
+    """The whole-course graph under "all" and one graph per week. Each week's graph is built when
+    asked for and not kept: at 1,000 notes holding ~200 week graphs at once costs hundreds of MB."""
+
+    def __init__(self, analyses: Sequence[Analysis], ontology: Ontology) -> None:
+        self.analyses, self.ontology = analyses, ontology
+        self.all = build_graph(analyses, ontology)
+        self.keys_ = [ALL, *weeks(self.all)]
+
+    def __getitem__(self, key: str) -> nx.MultiDiGraph:
+        if key == ALL:
+            return self.all
+        if key not in self.keys_:
+            raise KeyError(key)
+        return build_graph(self.analyses, self.ontology, week=key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
 
 
 def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: bool = True,
@@ -168,7 +181,7 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
     with _progress(progress and len(notes) > 5, len(notes)) as advance:
         analyses, reused = analyse(notes, ontology, cache, advance, jobs)
     analyses = filter_discovered(analyses)
-    graphs = build_graphs(analyses, ontology)
+    graphs = _Graphs(analyses, ontology)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / OUTPUT_MARKER).touch()
@@ -188,7 +201,7 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
                         seconds=time.perf_counter() - started)
 
 
-def _write_outputs(graphs: dict[str, nx.MultiDiGraph], out_dir: Path, as_of: dt.date | None) -> list[Path]:
+def _write_outputs(graphs: Mapping[str, nx.MultiDiGraph], out_dir: Path, as_of: dt.date | None) -> list[Path]:
     """graph.json, concept_map.html and report.md per key. Review status is computed once on the
     whole course (a week's forgetting curve needs the earlier weeks) and shared with the weeks."""
     from .render.map import render_map

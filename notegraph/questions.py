@@ -71,23 +71,28 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
                            hint="see the format notes at the top of cues.yaml") from exc
 
 
-_Compiled = tuple[list[tuple[QuestionKind, str, re.Pattern[str]]], list[re.Pattern[str]]]
+_Compiled = tuple[re.Pattern[str], list[tuple[QuestionKind, str]], re.Pattern[str] | None]
 _compiled: dict[int, tuple[Cues, _Compiled]] = {}
 
 
 def _patterns(cues: Cues) -> _Compiled:
+    """All cue phrases as ONE alternation (group i = phrase i), so a line is scanned once instead of
+    once per phrase; the leftmost match is the earliest cue. Compiled once per Cues object."""
     if id(cues) in _compiled:
         return _compiled[id(cues)][1]
-    def compile_(phrase: str, english: bool) -> re.Pattern[str]:
-        body = re.escape(phrase.casefold())
-        return re.compile(rf"(?<![a-z]){body}" if english else body)
 
-    found = [(kind, phrase, compile_(phrase, english))
-             for kind, kc in cues.kinds.items()
-             for english, phrases in ((False, kc.ko), (True, kc.en)) for phrase in phrases]
-    resolved = [compile_(p, False) for p in cues.resolved.ko] + [compile_(p, True) for p in cues.resolved.en]
-    _compiled[id(cues)] = (cues, (found, resolved))
-    return found, resolved
+    def body(phrase: str, english: bool) -> str:
+        text = re.escape(phrase.casefold())
+        return rf"(?<![a-z]){text}" if english else text
+
+    phrases = [(kind, phrase, english) for kind, kc in cues.kinds.items()
+               for english, group in ((False, kc.ko), (True, kc.en)) for phrase in group]
+    found = re.compile("|".join(f"({body(p, en)})" for _, p, en in phrases) or "(?!)")
+    resolved_parts = [body(p, False) for p in cues.resolved.ko] + [body(p, True) for p in cues.resolved.en]
+    resolved = re.compile("|".join(resolved_parts)) if resolved_parts else None
+    compiled = (found, [(k, p) for k, p, _ in phrases], resolved)
+    _compiled[id(cues)] = (cues, compiled)
+    return compiled
 
 
 def visible_text(block: Block) -> str:
@@ -111,19 +116,18 @@ def classify(text: str, cues: Cues) -> tuple[QuestionKind, str] | None:
 def find_cue(text: str, cues: Cues) -> tuple[QuestionKind, str, int] | None:
     """Like `classify`, plus the cue's offset in `text` (to rank the concepts nearest to it)."""
     folded = text.casefold()
-    found, resolved = _patterns(cues)
+    found, names, resolved = _patterns(cues)
     excluded = [(m.start(), m.end()) for e in cues.exceptions
-                for m in re.finditer(re.escape(e.casefold()), folded)]
+                for m in re.finditer(re.escape(e.casefold()), folded)] if cues.exceptions else []
     best: tuple[int, QuestionKind, str, int] | None = None
-    for kind, phrase, pat in found:
-        for m in pat.finditer(folded):
-            if any(a <= m.start() < b for a, b in excluded):
-                continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), kind, phrase, m.end())
-            break
+    for m in found.finditer(folded):
+        if any(a <= m.start() < b for a, b in excluded):
+            continue
+        kind, phrase = names[(m.lastindex or 1) - 1]
+        best = (m.start(), kind, phrase, m.end())
+        break
     if best is not None:
-        if any(p.search(folded, best[3]) for p in resolved):
+        if resolved is not None and resolved.search(folded, best[3]):
             return None
         return best[1], best[2], best[0]
     qm = cues.question_mark

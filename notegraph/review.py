@@ -16,6 +16,7 @@ Only networkx, fsrs and the ontology data are imported, so `notegraph gaps` star
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -52,6 +53,23 @@ class SyllabusError(NotegraphError):
     """The syllabus file is missing or not a list of topics."""
 
 
+def _memo(fn):
+    """Cache a whole-graph scan per graph object (checked against its size), so the per-week review of
+    a long course does not rescan the whole course once per week."""
+    memo: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def wrapper(G: nx.MultiDiGraph):
+        size = (G.number_of_nodes(), G.number_of_edges())
+        hit = memo.get(G)
+        if hit is None or hit[0] != size:
+            hit = memo[G] = (size, fn(G))
+        return hit[1]
+
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@_memo
 def _dates(G: nx.MultiDiGraph) -> dict[str, dt.date]:
     """A date for every day: its own, else the previous dated day's, else the next one's; notes
     without any date get one day per timeline step from EPOCH."""
@@ -78,6 +96,7 @@ def default_as_of(G: nx.MultiDiGraph, week: str | None = None) -> dt.date:
     return max((dates[d] for d in days), default=dt.date.today())
 
 
+@_memo
 def _scan(G: nx.MultiDiGraph) -> tuple[dict[str, list[str]], dict[str, float]]:
     """One pass over the edges: covering days per concept, and co-occurrence weight per concept."""
     cover: dict[str, list[str]] = defaultdict(list)
