@@ -97,8 +97,10 @@ def cached_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
     """`build_index` runs ~11k names through Kiwi (~4 s); its result depends only on the ontology and
     this package's nlp code, so it is kept in the user's cache folder ($XDG_CACHE_HOME/notegraph) and
     a later process (a one-note rebuild) reads it back. Any problem with that folder just rebuilds."""
-    code = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.glob("*.py"))))
-    name = f"concept-index-{ontology.version}-{code.hexdigest()[:12]}.json"
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.glob("*.py"))))
+    for spec in sorted(ontology.concepts.values(), key=lambda c: c.id):  # the names themselves, not a
+        digest.update("\0".join((spec.id, *spec.names, *spec.guard)).encode())  # version label
+    name = f"concept-index-{digest.hexdigest()[:20]}.json"
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "notegraph"
     try:
         data = json.loads((folder / name).read_text(encoding="utf-8"))
