@@ -2,11 +2,11 @@
 
 Library API (the CLI is a thin layer over these)::
 
-    from notegraph import build, load_graph, days_covering, review
+    from notegraph import build, load_graph, days_covering, gaps
     build(["notes"], Path("outputs"))                  # → BuildSummary
     G = load_graph("outputs/all/graph.json")           # networkx MultiDiGraph
     days_covering(G, "노드 임베딩")                      # → [DayHit, ...]
-    review(G)                                          # → [ReviewItem, ...]
+    gaps(G)                                            # → [ReviewItem, ...] (notegraph.review.review)
 
 Names are imported lazily, so reading a graph never loads spaCy, Kiwi or pyvis.
 """
@@ -29,7 +29,7 @@ _EXPORTS = {
     "concepts_on": "notegraph.queries",
     "related": "notegraph.queries",
     "resolve": "notegraph.queries",
-    "review": "notegraph.review",
+    "gaps": "notegraph.review",
     "render_map": "notegraph.render.map",
     "render_report": "notegraph.render.report",
     "NotegraphError": "notegraph.errors",
@@ -38,8 +38,13 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
+# exported names that differ from the function's own name (a package attribute cannot be both the
+# `notegraph.review` submodule and its `review` function)
+_RENAMED = {"gaps": "review"}
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'notegraph' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+    return getattr(import_module(module), _RENAMED.get(name, name))
