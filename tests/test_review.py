@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -129,7 +128,6 @@ def test_annotate_marks_concepts_for_the_map(onto):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("notegraph.pipeline") is None, reason="no pipeline yet")
 def test_reference_week_open_questions(tmp_path):
     from notegraph.export import load_graph
     from notegraph.pipeline import build
