@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import NotegraphError
 
@@ -28,7 +29,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tex
 
 
 def _fail(exc: NotegraphError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
 
@@ -56,7 +57,7 @@ def build(
     if quiet:
         return
     for w in summary.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", markup=True, soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/] {escape(w)}", markup=True, soft_wrap=True)
     console.print(f"notes: {summary.notes} ({summary.reused} reused from cache)  days: {summary.days}  "
                   f"concepts: {summary.concepts}  weeks: {', '.join(summary.weeks) or '-'}  "
                   f"({summary.seconds:.1f}s)")
@@ -88,7 +89,8 @@ def days(
         return
     for h in hits:
         when = f"{h.date} " if h.date else ""
-        console.print(f"[bold]{when}{h.label}[/]  {h.source}  ({h.concept}, {h.count}×)", markup=True)
+        console.print(f"[bold]{escape(when + h.label)}[/]  {escape(h.source)}  ({escape(h.concept)}, {h.count}×)",
+                      markup=True)
         for ev in h.evidence:
             section = f"[{ev.section}] " if ev.section else ""
             console.print(f"    {ev.source}:{ev.line}: {section}{ev.text}", markup=False, soft_wrap=True)
@@ -124,8 +126,6 @@ def gaps(
     as_json: JsonOpt = False,
 ) -> None:
     """What to review: open questions, missing prerequisites, due, single touches, unconnected topics."""
-    from rich.markup import escape
-
     from .export import load_graph
     from .review import load_syllabus, review
 
