@@ -71,8 +71,9 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
                            hint="see the format notes at the top of cues.yaml") from exc
 
 
-_Compiled = tuple[re.Pattern[str], list[tuple[QuestionKind, str]], re.Pattern[str] | None]
+_Compiled = tuple[re.Pattern[str], list[tuple[QuestionKind, str]], re.Pattern[str] | None, tuple[str, ...]]
 _compiled: dict[int, tuple[Cues, _Compiled]] = {}
+_NEVER = re.compile("(?!)")
 
 
 def _patterns(cues: Cues) -> _Compiled:
@@ -90,7 +91,8 @@ def _patterns(cues: Cues) -> _Compiled:
     found = re.compile("|".join(f"({body(p, en)})" for _, p, en in phrases) or "(?!)")
     resolved_parts = [body(p, False) for p in cues.resolved.ko] + [body(p, True) for p in cues.resolved.en]
     resolved = re.compile("|".join(resolved_parts)) if resolved_parts else None
-    compiled = (found, [(k, p) for k, p, _ in phrases], resolved)
+    plain = tuple(sorted({p.casefold() for _, p, _ in phrases}))
+    compiled = (found, [(k, p) for k, p, _ in phrases], resolved, plain)
     _compiled[id(cues)] = (cues, compiled)
     return compiled
 
@@ -116,9 +118,11 @@ def classify(text: str, cues: Cues) -> tuple[QuestionKind, str] | None:
 def find_cue(text: str, cues: Cues) -> tuple[QuestionKind, str, int] | None:
     """Like `classify`, plus the cue's offset in `text` (to rank the concepts nearest to it)."""
     folded = text.casefold()
-    found, names, resolved = _patterns(cues)
+    found, names, resolved, plain = _patterns(cues)
+    if not any(p in folded for p in plain):  # most lines hold no cue: plain substring tests are cheap
+        found = _NEVER
     excluded = [(m.start(), m.end()) for e in cues.exceptions
-                for m in re.finditer(re.escape(e.casefold()), folded)] if cues.exceptions else []
+                for m in re.finditer(re.escape(e.casefold()), folded)] if cues.exceptions and found is not _NEVER else []
     best: tuple[int, QuestionKind, str, int] | None = None
     for m in found.finditer(folded):
         if any(a <= m.start() < b for a, b in excluded):
