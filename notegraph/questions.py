@@ -121,8 +121,8 @@ def find_cue(text: str, cues: Cues) -> tuple[QuestionKind, str, int] | None:
     found, names, resolved, plain = _patterns(cues)
     if not any(p in folded for p in plain):  # most lines hold no cue: plain substring tests are cheap
         found = _NEVER
-    excluded = [(m.start(), m.end()) for e in cues.exceptions
-                for m in re.finditer(re.escape(e.casefold()), folded)] if cues.exceptions and found is not _NEVER else []
+    excluded = [] if found is _NEVER else [(m.start(), m.end()) for e in cues.exceptions
+                                           for m in re.finditer(re.escape(e.casefold()), folded)]
     best: tuple[int, QuestionKind, str, int] | None = None
     for m in found.finditer(folded):
         if any(a <= m.start() < b for a, b in excluded):
