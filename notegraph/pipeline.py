@@ -157,7 +157,9 @@ class _Graphs(Mapping[str, nx.MultiDiGraph]):
             return self.all
         if key not in self.keys_:
             raise KeyError(key)
-        return build_graph(self.analyses, self.ontology, week=key)
+        # only the notes that hold a day of this week: the whole course is not re-read per week
+        notes = [a for a in self.analyses if any(seg.week == key for seg in a.note.segments)]
+        return build_graph(notes, self.ontology, week=key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys_)
