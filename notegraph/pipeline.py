@@ -12,6 +12,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
@@ -19,7 +20,7 @@ import networkx as nx
 from . import __version__
 from .cache import AnalysisCache
 from .errors import OutputError
-from .export import write_graph_json, write_text_atomic
+from .export import graph_to_json, write_text_atomic
 from .graph import build_graph, weeks
 from .ingest import load_notes
 from .models import Analysis, BuildSummary, Note
@@ -223,13 +224,39 @@ def _write_outputs(graphs: Mapping[str, nx.MultiDiGraph], out_dir: Path, as_of: 
                 if d.get("kind") == "concept":
                     d["review"] = status.get(n, [])
             items = review(G_all, as_of, week=key)
-        write_graph_json(G, folder / "graph.json")
-        title = "notegraph — all weeks" if key == ALL else f"notegraph — {key}"
-        render_map(G, folder / "concept_map.html", title=title, layout_file=folder / "layout.json")
+        text = graph_to_json(G)
+        stamp = hashlib.sha256((text + _render_version()).encode()).hexdigest()
+        if not _unchanged(folder, stamp):  # an unchanged week keeps its map: the layout is the slow part
+            write_text_atomic(folder / "graph.json", text)
+            title = "notegraph — all weeks" if key == ALL else f"notegraph — {key}"
+            render_map(G, folder / "concept_map.html", title=title, layout_file=folder / "layout.json")
+            write_text_atomic(folder / STAMP, stamp)
         report = render_report(G_all, None if key == ALL else key, items, "concept_map.html")
         write_text_atomic(folder / "report.md", report)
         files += [folder / "graph.json", folder / "concept_map.html", folder / "report.md"]
     return files
+
+
+STAMP = ".notegraph-stamp"
+
+
+def _unchanged(folder: Path, stamp: str) -> bool:
+    """True when the folder's graph.json and map were written from this very graph by this renderer."""
+    try:
+        return (folder / STAMP).read_text(encoding="utf-8") == stamp and all(
+            (folder / f).is_file() for f in ("graph.json", "concept_map.html"))
+    except OSError:
+        return False
+
+
+@cache
+def _render_version() -> str:
+    """Hash of the renderer's code and assets: a new notegraph redraws every map."""
+    root = Path(__file__).parent / "render"
+    digest = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+        digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()
 
 
 class _progress:
