@@ -7,8 +7,10 @@ Heavy imports (spaCy, Kiwi, pyvis) happen inside `build` only, so the query comm
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -33,11 +35,25 @@ def _fail(exc: NotegraphError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+def _user_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Every command: a NotegraphError becomes its message on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        try:
+            command(*args, **kwargs)
+        except NotegraphError as exc:
+            _fail(exc)
+
+    return run
+
+
 def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
 
 
 @app.command()
+@_user_errors
 def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Note files or folders (default: notes/).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
@@ -48,12 +64,8 @@ def build(
     """Build concept maps, graph.json and review reports, per week and for `all`."""
     from .pipeline import build as run_build
 
-    try:
-        summary = run_build(paths or [Path("notes")], out, jobs=jobs, use_cache=not no_cache,
-                            progress=not quiet)
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    summary = run_build(paths or [Path("notes")], out, jobs=jobs, use_cache=not no_cache,
+                        progress=not quiet)
     if quiet:
         return
     for w in summary.warnings:
@@ -66,6 +78,7 @@ def build(
 
 
 @app.command()
+@_user_errors
 def days(
     concept: Annotated[str, typer.Argument(help="A concept name or alias, Korean or English, or a category.")],
     graph: GraphOpt = DEFAULT_GRAPH,
@@ -76,11 +89,7 @@ def days(
     from .export import load_graph
     from .queries import days_covering
 
-    try:
-        hits = days_covering(load_graph(graph), concept, week=week)
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    hits = days_covering(load_graph(graph), concept, week=week)
     if as_json:
         _print_json([h.model_dump(mode="json") for h in hits])
         return
@@ -112,6 +121,7 @@ def _as_of(as_of: str | None, today: bool) -> object:
 
 
 @app.command()
+@_user_errors
 def gaps(
     graph: GraphOpt = DEFAULT_GRAPH,
     as_of: AsOfOpt = None,
@@ -130,12 +140,8 @@ def gaps(
     from .review import load_syllabus, review
 
     when = _as_of(as_of, today)
-    try:
-        topics = load_syllabus(syllabus) if syllabus else None
-        items = review(load_graph(graph), when, kinds=kind, syllabus=topics, week=week, limit=limit or None)
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    topics = load_syllabus(syllabus) if syllabus else None
+    items = review(load_graph(graph), when, kinds=kind, syllabus=topics, week=week, limit=limit or None)
     if as_json:
         _print_json([it.model_dump(mode="json") for it in items])
         return
@@ -155,6 +161,7 @@ def gaps(
 
 
 @app.command()
+@_user_errors
 def report(
     week: Annotated[str | None, typer.Option("--week", "-w", help="The week (e.g. 1 or week01); "
                                              "default: every day in the graph.")] = None,
@@ -175,17 +182,13 @@ def report(
 
     when = _as_of(as_of, False)
     target = out or graph.parent / "report.md"
-    try:
-        G = load_graph(graph)
-        wk = match_week(G, week) if week else None
-        week_map = graph.parent.parent / wk / "concept_map.html" if wk else None
-        the_map = week_map if week_map and week_map.exists() else graph.parent / "concept_map.html"
-        items = review(G, when, week=wk, limit=limit or None)
-        text = render_report(G, wk, items, os.path.relpath(the_map, target.parent).replace(os.sep, "/"))
-        write_text_atomic(target, text)
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    G = load_graph(graph)
+    wk = match_week(G, week) if week else None
+    week_map = graph.parent.parent / wk / "concept_map.html" if wk else None
+    the_map = week_map if week_map and week_map.exists() else graph.parent / "concept_map.html"
+    items = review(G, when, week=wk, limit=limit or None)
+    text = render_report(G, wk, items, os.path.relpath(the_map, target.parent).replace(os.sep, "/"))
+    write_text_atomic(target, text)
     if as_json:
         _print_json({"path": str(target), "week": wk, "items": len(items)})
         return
@@ -193,6 +196,7 @@ def report(
 
 
 @app.command()
+@_user_errors
 def concepts(
     day: Annotated[str | None, typer.Option("--day", "-d", help="A day label as written, or a date.")] = None,
     week: Annotated[str | None, typer.Option("--week", "-w", help="A week (e.g. 1 or week01).")] = None,
@@ -206,11 +210,7 @@ def concepts(
     from .export import load_graph
     from .queries import concepts_on
 
-    try:
-        rows = concepts_on(load_graph(graph), day=day, week=week)
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    rows = concepts_on(load_graph(graph), day=day, week=week)
     rows = rows[:limit] if limit else rows
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
@@ -222,6 +222,7 @@ def concepts(
 
 
 @app.command()
+@_user_errors
 def related(
     concept: Annotated[str, typer.Argument(help="A concept name or alias, Korean or English.")],
     graph: GraphOpt = DEFAULT_GRAPH,
@@ -232,11 +233,7 @@ def related(
     from .export import load_graph
     from .queries import related as related_to
 
-    try:
-        rows = related_to(load_graph(graph), concept)
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    rows = related_to(load_graph(graph), concept)
     rows = rows[:limit] if limit else rows
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
@@ -251,6 +248,7 @@ def related(
 
 
 @app.command("export")
+@_user_errors
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf or json.")] = "graphml",
     graph: GraphOpt = DEFAULT_GRAPH,
@@ -265,11 +263,7 @@ def export_cmd(
     if fmt not in ("graphml", "gexf", "json"):
         raise typer.BadParameter(f"{fmt!r}: use graphml, gexf or json", param_hint="--format")
     target = out or graph.with_name(f"graph.{fmt}")
-    try:
-        written = export_graph(load_graph(graph), target, fmt)  # type: ignore[arg-type]
-    except NotegraphError as exc:
-        _fail(exc)
-        return
+    written = export_graph(load_graph(graph), target, fmt)  # type: ignore[arg-type]
     if as_json:
         _print_json({"path": str(written), "format": fmt})
         return
