@@ -36,8 +36,8 @@ class AnalysisCache:
         except (OSError, ValidationError, ValueError):
             return None  # a damaged or older entry is simply recomputed
         self._used.add(key)
-        # the note itself is re-read from disk each build (its path may have moved); keep it fresh
-        return analysis.model_copy(update={"note": note}) if analysis.note.sha256 == note.sha256 else None
+        # the key holds the note's hash; the freshly read note replaces the stored copy (its path may differ)
+        return analysis.model_copy(update={"note": note})
 
     def put(self, analysis: Analysis) -> None:
         if not analysis.note.sha256:
