@@ -332,3 +332,24 @@ def test_guards_gate_single_everyday_words_not_specific_names(nlp, ontology) -> 
     assert "normal" in concept_ids(found(nlp2, onto, "오늘은 batch normalization 을 배웠다"))
     assert "normal" not in concept_ids(found(nlp2, onto, "정규화층 이야기"))
     assert "normal" in concept_ids(found(nlp2, onto, "신경망의 정규화층 이야기"))
+
+
+def test_a_bare_method_call_names_the_api_of_the_library_the_day_names() -> None:
+    onto = Ontology(concepts={c.id: c for c in [
+        _c("torch.transpose", "torch.transpose", ("tensor.transpose",)),
+        _c("np.transpose", "np.transpose", ("numpy.transpose",)),
+        _c("pd.concat", "pd.concat", ()),
+        _c("tensor", "tensor", (), ("텐서",))]},
+        categories={"ml": CategorySpec(id="ml", label="ML")}, rules=[], version="test-nlp-calls")
+    nlp2 = load_nlp(onto)
+    torch_day = "1일차\n텐서의 차원 다루기\n* transpose() : 주어진 차원을 교환, 메모리 공유\n* `transpose()` 도 같다"
+    ms = [m for m in found(nlp2, onto, torch_day) if m.concept_id == "torch.transpose"]
+    assert [m.surface for m in ms] == ["transpose", "transpose"]
+    assert "np.transpose" not in concept_ids(found(nlp2, onto, torch_day))
+    # the line's library wins over the day's; a day naming no library gets nothing
+    mixed = "1일차\n텐서 연산\nnumpy 에서는 transpose() 로 축 교환, pandas 에서는 concat() 으로 합친다"
+    assert concept_ids(found(nlp2, onto, mixed)) & {"np.transpose", "pd.concat", "torch.transpose"} == {
+        "np.transpose", "pd.concat"}
+    assert not concept_ids(found(nlp2, onto, "1일차\n리눅스에서 transpose() 라는 함수를 짰다"))
+    # a call needs the bracket right after the name
+    assert "torch.transpose" not in concept_ids(found(nlp2, onto, "1일차\n텐서를 transpose 하기 (차원 교환)"))

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from ..models import Analysis, Block, ConceptSpec, Mention, Note, Segment
 from ..ontology import Ontology, normalize_name
+from .calls import CallHit, CallIndex, resolve_call
 from .inference import infer
 from .links import link_mentions
 from .matcher import ConceptHit, guard_ok, select_longest
@@ -23,6 +24,7 @@ def analyze_notes(notes: Sequence[Note], nlp: Language, ontology: Ontology) -> l
     """Mentions (reading order) and discovered-term candidates of each note; all blocks of all
     notes go through Kiwi as one batch. Candidates still need `filter_discovered`."""
     stop = load_stopwords()
+    calls = nlp.get_pipe("notegraph_concepts").calls if "notegraph_concepts" in nlp.pipe_names else {}
     blocks = [b for note in notes for seg in note.segments for b in seg.blocks]
     docs = iter(nlp.pipe(b.text for b in blocks))
     out = []
@@ -31,14 +33,14 @@ def analyze_notes(notes: Sequence[Note], nlp: Language, ontology: Ontology) -> l
         specs: dict[str, ConceptSpec] = {}
         for seg in note.segments:
             seg_docs = [next(docs) for _ in seg.blocks]
-            mentions += _segment(note, seg, seg_docs, ontology, stop, specs)
+            mentions += _segment(note, seg, seg_docs, ontology, stop, specs, calls)
         mentions.sort(key=lambda m: (m.start, m.end, m.concept_id))
         out.append(Analysis(note=note, mentions=tuple(mentions), discovered=tuple(specs.values())))
     return out
 
 
 def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop: StopWords,
-             specs: dict[str, ConceptSpec]) -> list[Mention]:
+             specs: dict[str, ConceptSpec], calls: CallIndex) -> list[Mention]:
     context = normalize_name(" ".join(b.text for b in seg.blocks))
     named: list[Mention] = []
     found: list[Mention] = []
@@ -48,7 +50,11 @@ def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop
         masked = _relative_masks(block)
         hits = [h for h in doc._.concept_hits or ()
                 if not _overlaps(h.start, h.end, masked) and _guarded_ok(h, block.text, ontology, context)]
-        hits += [h for h in _code_hits(block, note.text, ontology) if _guarded_ok(h, block.text, ontology, context)]
+        code_hits, code_calls = _code_hits(block, note.text, ontology, calls)
+        hits += [h for h in code_hits if _guarded_ok(h, block.text, ontology, context)]
+        line_key = normalize_name(block.text)
+        bare = [c for c in doc._.call_hits or () if not _overlaps(c.start, c.end, masked)]
+        hits += [h for h in (resolve_call(c, line_key, context) for c in bare + code_calls) if h is not None]
         for h in select_longest(hits):
             origin = "user" if h.concept_id in ontology.user_ids else "ontology"
             named.append(_mention(note, seg, block, h.start, h.end, h.concept_id, origin))
@@ -97,10 +103,13 @@ def _guarded_ok(hit: ConceptHit, text: str, ontology: Ontology, context: str) ->
     return not spec.guard or bool(_SPECIFIC.search(text[hit.start:hit.end])) or guard_ok(spec.guard, context)
 
 
-def _code_hits(block: Block, text: str, ontology: Ontology) -> list[ConceptHit]:
-    """Inline code that is itself an ontology name (`torch.cat`, `nn.Module()`): prose naming an
-    API in backticks names the concept. Other masked text (URLs, link targets) is never read."""
+def _code_hits(block: Block, text: str, ontology: Ontology,
+               calls: CallIndex) -> tuple[list[ConceptHit], list[CallHit]]:
+    """Inline code that is itself an ontology name (`torch.cat`, `nn.Module()`) or a bare method
+    call (`squeeze()`): prose naming an API in backticks names the concept. Other masked text (URLs,
+    link targets) is never read."""
     hits = []
+    bare: list[CallHit] = []
     for s, e in block.masked:
         raw = text[s:e]
         inner, offset = raw, 0
@@ -111,7 +120,9 @@ def _code_hits(block: Block, text: str, ontology: Ontology) -> list[ConceptHit]:
             continue
         name = _CALL.sub("", inner).strip()
         spec = ontology.lookup(name) if name else None
+        start = s + offset + (len(inner) - len(inner.lstrip())) - block.start
         if spec is not None:
-            start = s + offset + (len(inner) - len(inner.lstrip())) - block.start
             hits.append(ConceptHit(start, start + len(name), spec.id))
-    return hits
+        elif name != inner.strip() and name.isidentifier() and name.casefold() in calls:
+            bare.append(CallHit(start, start + len(name), calls[name.casefold()]))
+    return hits, bare

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..ontology import Ontology
+from .calls import CallIndex, call_index, find_calls
 from .matcher import ConceptIndex, build_index, find_hits
 from .terms import find_terms, load_stopwords
 from .tokenizer import KiwiLanguage, KiwiTokenizer
@@ -27,17 +28,22 @@ if not Doc.has_extension("concept_hits"):
     Doc.set_extension("concept_hits", default=None)
 if not Doc.has_extension("term_hits"):
     Doc.set_extension("term_hits", default=None)
+if not Doc.has_extension("call_hits"):
+    Doc.set_extension("call_hits", default=None)
 
 
 class ConceptMatcher:
     """Pipeline component: every concept name in the doc → `doc._.concept_hits` (overlaps kept;
-    guards and longest-match are decided per day by the caller)."""
+    guards and longest-match are decided per day by the caller), bare method calls such as `cat()`
+    → `doc._.call_hits` (their library is decided per day too)."""
 
     def __init__(self, index: ConceptIndex | None = None) -> None:
         self.index = index or ConceptIndex.empty()
+        self.calls: CallIndex = {}
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.concept_hits = find_hits(doc, self.index)
+        doc._.call_hits = find_calls(doc, self.calls, self.index.keys)
         return doc
 
 
@@ -88,6 +94,7 @@ def _build(ontology: Ontology, user_words: bool) -> Language:
     nlp.tokenizer = KiwiTokenizer(nlp.vocab, kiwi, known)
     matcher = nlp.add_pipe("notegraph_concepts")
     matcher.index = cached_index(nlp.tokenizer, ontology)
+    matcher.calls = call_index(ontology)
     terms = nlp.add_pipe("notegraph_terms")
     terms.known = lambda name: ontology.lookup(name) is not None
     return nlp

@@ -1,0 +1,103 @@
+"""Bare method calls: learners list an API's methods without its object ("* cat() : 지정한 차원의
+크기를 증가시킴", "squeeze(), unsqueeze()"). Such a call names the API concept whose dotted name ends
+in it (torch.cat) when the day also names the library (data/api_context.yaml), so `cat()` in a
+PyTorch day is torch.cat while `concat()` in a pandas day is pd.concat."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import yaml
+
+from ..errors import OntologyError
+from ..ontology import Ontology
+from .matcher import ConceptHit, guard_ok
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+API_CONTEXT_FILE = Path(__file__).resolve().parent.parent / "data" / "api_context.yaml"
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    heads: frozenset[str]
+    context: tuple[str, ...]
+
+
+CallIndex = dict[str, tuple[tuple[str, str], ...]]  # method key → (library name, concept id) candidates
+
+
+class CallHit(NamedTuple):
+    """`name(` in a doc: offsets of the name, and the API concepts it may stand for, per library."""
+
+    start: int
+    end: int
+    candidates: tuple[tuple[str, str], ...]  # (library name, concept id)
+
+
+@cache
+def load_libraries(path: Path = API_CONTEXT_FILE) -> tuple[Library, ...]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return tuple(Library(str(lib["name"]), frozenset(str(h).casefold() for h in lib["heads"]),
+                             tuple(str(w) for w in lib["context"])) for lib in data["libraries"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise OntologyError(f"cannot read the API libraries: {exc}", path=path,
+                            hint="keep `libraries:` a list of {name, heads, context}") from exc
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def call_index(ontology: Ontology) -> CallIndex:
+    """Method key → (library, concept id) for every dotted ontology name of a known library. A key
+    claimed by several concepts of one library keeps only the concept whose id ends in it
+    (`concat` → pd.concat, not np.concatenate's alias), or none."""
+    libraries = load_libraries()
+    claims: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for spec in ontology.concepts.values():
+        for name in spec.names:
+            head, dot, _ = name.partition(".")
+            if not (dot and name.isascii()):
+                continue
+            for lib in libraries:
+                if head.casefold() in lib.heads:
+                    claims[(_key(name.rpartition(".")[2]), lib.name)].add(spec.id)
+    index: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (key, lib), ids in sorted(claims.items()):
+        if len(ids) > 1:
+            ids = {cid for cid in ids if _key(cid.rpartition(".")[2]) == key}
+        if key and len(ids) == 1:
+            index[key].append((lib, ids.pop()))
+    return {key: tuple(v) for key, v in index.items()}
+
+
+def find_calls(doc: Doc, calls: CallIndex, known: dict[str, str]) -> list[CallHit]:
+    """Latin words written as a call (`cat(`, no space before the bracket) whose key is not
+    already a concept name of its own."""
+    out = []
+    tokens = list(doc)
+    for tok, nxt in zip(tokens, tokens[1:], strict=False):
+        if nxt.text.startswith("(") and not tok.whitespace_ and tok.tag_ == "SL" and "." not in tok.text:
+            key = _key(tok.text)
+            if key in calls and key not in known:
+                out.append(CallHit(tok.idx, tok.idx + len(tok.text), calls[key]))
+    return out
+
+
+def resolve_call(hit: CallHit, line_key: str, day_key: str) -> ConceptHit | None:
+    """The candidate whose library the line names, else the one the day names; none if the day
+    names none of them (then `cat()` may be the shell's cat)."""
+    libraries = {lib.name: lib for lib in load_libraries()}
+    for context in (line_key, day_key):
+        for lib, cid in hit.candidates:
+            if guard_ok(libraries[lib].context, context):
+                return ConceptHit(hit.start, hit.end, cid)
+    return None
