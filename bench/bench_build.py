@@ -90,7 +90,7 @@ def run(cmd: list[str], env: dict[str, str]) -> Run:
 KIWI = (
     "import sys,time,pathlib\n"
     "from kiwipiepy import Kiwi\n"
-    "k=Kiwi()\n"
+    "k=Kiwi(load_multi_dict=False, load_typo_dict=False)\n"
     "lines=[l for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.md')) "
     "for l in f.read_text(encoding='utf-8').splitlines() if l.strip()]\n"
     "k.tokenize('warm up')\n"

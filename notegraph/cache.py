@@ -19,22 +19,41 @@ class AnalysisCache:
         self.folder = folder
         self.version = version
         self._used: set[str] = set()
+        self._loaded: dict[str, Analysis] = {}
 
     def key(self, note: Note) -> str:
-        return hashlib.sha256(f"{self.version}\0{note.source}\0{note.sha256}".encode()).hexdigest()[:32]
+        return self._key(note.source, note.sha256)
+
+    def _key(self, source: str, sha256: str) -> str:
+        return hashlib.sha256(f"{self.version}\0{source}\0{sha256}".encode()).hexdigest()[:32]
+
+    def note(self, source: str, sha256: str) -> Note | None:
+        """The note an earlier build parsed from these very bytes, if cached: `load_notes` then skips
+        parsing it (the ingest code is part of the version). Its analysis is kept for `get`."""
+        analysis = self._read(self._key(source, sha256))
+        return analysis.note if analysis else None
+
+    def _read(self, key: str) -> Analysis | None:
+        if key in self._loaded:
+            return self._loaded[key]
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        try:
+            analysis = Analysis.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None  # a damaged or older entry is simply recomputed
+        self._loaded[key] = analysis
+        return analysis
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
     def get(self, note: Note) -> Analysis | None:
         key = self.key(note)
-        path = self._path(key)
-        if not note.sha256 or not path.is_file():
+        analysis = self._read(key) if note.sha256 else None
+        if analysis is None:
             return None
-        try:
-            analysis = Analysis.model_validate_json(path.read_bytes())
-        except (OSError, ValidationError, ValueError):
-            return None  # a damaged or older entry is simply recomputed
         self._used.add(key)
         # the key holds the note's hash; the freshly read note replaces the stored copy (its path may differ)
         return analysis.model_copy(update={"note": note})

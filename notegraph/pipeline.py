@@ -21,7 +21,7 @@ from . import __version__
 from .cache import AnalysisCache
 from .errors import OutputError
 from .export import graph_to_json, write_text_atomic
-from .graph import build_graph, weeks
+from .graph import build_graph, concept_node, weeks
 from .ingest import load_notes
 from .models import Analysis, BuildSummary, Note
 from .ontology import Ontology, load_ontology
@@ -154,11 +154,25 @@ class _Graphs(Mapping[str, nx.MultiDiGraph]):
     def __getitem__(self, key: str) -> nx.MultiDiGraph:
         if key == ALL:
             return self.all
+        return build_graph(self.notes_of(key), self.ontology, week=key)
+
+    def notes_of(self, key: str) -> list[Analysis]:
+        """The analyses that hold a day of this week: the whole course is not re-read per week."""
         if key not in self.keys_:
             raise KeyError(key)
-        # only the notes that hold a day of this week: the whole course is not re-read per week
-        notes = [a for a in self.analyses if any(seg.week == key for seg in a.note.segments)]
-        return build_graph(notes, self.ontology, week=key)
+        return [a for a in self.analyses if any(seg.week == key for seg in a.note.segments)]
+
+    def week_stamp(self, key: str, status: dict[str, list[str]]) -> str:
+        """What a week's graph.json and map are made of — its notes' mentions (after corpus-wide
+        discovery), their review marks, the ontology and this notegraph — hashed without building the
+        graph, so an unchanged week of a long course costs nothing."""
+        digest = hashlib.sha256(f"{_render_version()}\0{self.ontology.version}\0{key}".encode())
+        for a in self.notes_of(key):
+            digest.update(f"\0{a.note.source}\0{a.note.sha256}\0{len(a.note.text)}".encode())
+            for m in a.mentions:
+                node = concept_node(m.concept_id)
+                digest.update(f"\0{m.concept_id}:{m.start}:{m.end}:{m.origin}:{status.get(node)}".encode())
+        return digest.hexdigest()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys_)
@@ -173,9 +187,9 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     check_output_dir(out_dir, paths)
-    notes, warnings = load_notes(paths)
     ontology = load_ontology(user_concepts_file(paths))
     cache = AnalysisCache(out_dir / ".cache", f"{code_version()}-{ontology.version}") if use_cache else None
+    notes, warnings = load_notes(paths, cache.note if cache else None)
 
     from .nlp import filter_discovered
 
@@ -202,7 +216,7 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
                         seconds=time.perf_counter() - started)
 
 
-def _write_outputs(graphs: Mapping[str, nx.MultiDiGraph], out_dir: Path, as_of: dt.date | None) -> list[Path]:
+def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> list[Path]:
     """graph.json, concept_map.html and report.md per key. Review status is computed once on the
     whole course (a week's forgetting curve needs the earlier weeks) and shared with the weeks."""
     from .render.map import render_map
@@ -210,22 +224,25 @@ def _write_outputs(graphs: Mapping[str, nx.MultiDiGraph], out_dir: Path, as_of: 
     from .review import annotate, review
 
     files: list[Path] = []
-    G_all = graphs[ALL]
+    G_all = graphs.all
     all_items = annotate(G_all, as_of)
     status = {n: d["review"] for n, d in G_all.nodes(data=True) if d.get("kind") == "concept"}
-    for key, G in graphs.items():
+    for key in graphs:
         folder = out_dir / key
         if key == ALL:
             items = all_items
+            text = graph_to_json(G_all)
+            stamp = hashlib.sha256((text + _render_version()).encode()).hexdigest()
         else:
-            for n, d in G.nodes(data=True):
-                if d.get("kind") == "concept":
-                    d["review"] = status.get(n, [])
             items = review(G_all, as_of, week=key)
-        text = graph_to_json(G)
-        stamp = hashlib.sha256((text + _render_version()).encode()).hexdigest()
-        if not _unchanged(folder, stamp):  # an unchanged week keeps its map: the layout is the slow part
-            write_text_atomic(folder / "graph.json", text)
+            stamp, text = graphs.week_stamp(key, status), None
+        if not _unchanged(folder, stamp):  # an unchanged week keeps its files: graph and layout are the slow part
+            G = G_all if key == ALL else graphs[key]
+            if key != ALL:
+                for n, d in G.nodes(data=True):
+                    if d.get("kind") == "concept":
+                        d["review"] = status.get(n, [])
+            write_text_atomic(folder / "graph.json", text or graph_to_json(G))
             title = "notegraph — all weeks" if key == ALL else f"notegraph — {key}"
             render_map(G, folder / "concept_map.html", title=title, layout_file=folder / "layout.json")
             write_text_atomic(folder / STAMP, stamp)
@@ -249,11 +266,11 @@ def _unchanged(folder: Path, stamp: str) -> bool:
 
 @cache
 def _render_version() -> str:
-    """Hash of the renderer's code and assets: a new notegraph redraws every map."""
-    root = Path(__file__).parent / "render"
+    """Hash of this package's code, data and render assets: a new notegraph redraws every map."""
+    root = Path(__file__).parent
     digest = hashlib.sha256()
     for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
-        digest.update(f.name.encode() + f.read_bytes())
+        digest.update(str(f.relative_to(root)).encode() + f.read_bytes())
     return digest.hexdigest()
 
 

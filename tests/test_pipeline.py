@@ -129,3 +129,29 @@ def test_output_folder_with_foreign_files_is_refused(tmp_path, reference_note):
     with pytest.raises(NotegraphError, match="did not write"):
         build([notes], out)
     assert (out / "thesis.docx").read_bytes() == b"precious"
+
+
+def test_an_edit_rereads_and_redraws_only_its_own_week(tmp_path, monkeypatch):
+    import notegraph.ingest.reader as reader
+
+    notes, out = tmp_path / "notes", tmp_path / "out"
+    for week, day, topic in (("week01", "2024-03-04", "텐서와 torch.cat 으로 텐서 합치기"),
+                             ("week02", "2024-03-11", "경사하강법과 학습률 스케줄러")):
+        (notes / week).mkdir(parents=True)
+        (notes / week / f"{day}-til.md").write_text(f"# {day}\n- {topic}\n- 역전파 복습\n", encoding="utf-8")
+    build([notes], out)
+    weeks = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name not in ("all", ".cache"))
+    assert len(weeks) == 2
+    first_week = {f: (out / weeks[0] / f).stat().st_mtime_ns for f in ("graph.json", "concept_map.html")}
+    parsed: list[str] = []
+    real_parse = reader._parse
+    monkeypatch.setattr(reader, "_parse", lambda path, source, raw: parsed.append(source) or real_parse(
+        path, source, raw))
+    edited = notes / "week02" / "2024-03-11-til.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "- Adam 옵티마이저\n", encoding="utf-8")
+    summary = build([notes], out)
+    assert parsed == ["week02/2024-03-11-til.md"]  # the unchanged note comes from the cache, unparsed
+    assert summary.reused == 1
+    assert {f: (out / weeks[0] / f).stat().st_mtime_ns for f in first_week} == first_week
+    assert "Adam" in (out / weeks[1] / "graph.json").read_text(encoding="utf-8")
+    assert "Adam" in (out / "all" / "graph.json").read_text(encoding="utf-8")

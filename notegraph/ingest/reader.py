@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import NoNotesFound, NotegraphError, NoteReadError
@@ -23,6 +23,7 @@ from .lines import scan
 from .rules import load_rules
 from .segments import NoteContext, build_segments, strip_markup
 
+KnownNote = Callable[[str, str], Note | None]
 _TOO_BIG = "split it into smaller notes or move it out of the notes folder"
 
 
@@ -65,10 +66,12 @@ def _source(path: Path, root: Path) -> str:
 def read_note(path: Path, root: Path) -> Note:
     """Decode, split front matter, and segment one note file. Raises NoteReadError (missing, empty,
     unreadable, too large, broken link) or NoteDecodeError (binary, unknown encoding)."""
-    rules = load_rules()
     path, root = Path(path), Path(root)
-    raw = _read_bytes(path, rules.max_bytes)
-    source = _source(path, root)
+    return _parse(path, _source(path, root), _read_bytes(path, load_rules().max_bytes))
+
+
+def _parse(path: Path, source: str, raw: bytes) -> Note:
+    rules = load_rules()
     decoded = decode(raw, path)
     text = decoded.text
     if not text.strip():
@@ -99,9 +102,10 @@ def read_note(path: Path, root: Path) -> Note:
                 warnings=tuple(warnings))
 
 
-def load_notes(paths: Sequence[Path]) -> tuple[list[Note], list[str]]:
+def load_notes(paths: Sequence[Path], known: KnownNote | None = None) -> tuple[list[Note], list[str]]:
     """Every readable note under `paths`, plus one warning line per skipped file or missing path.
-    Raises NoNotesFound when nothing readable is found."""
+    Raises NoNotesFound when nothing readable is found. `known(source, sha256)` may return the note
+    parsed from the same bytes by an earlier build (the analysis cache): parsing is skipped then."""
     warnings: list[str] = []
     for given in paths:
         if not Path(given).exists() and not Path(given).is_symlink():
@@ -109,7 +113,12 @@ def load_notes(paths: Sequence[Path]) -> tuple[list[Note], list[str]]:
     notes: list[Note] = []
     for root, file in discover(paths):
         try:
-            notes.append(read_note(file, root))
+            source = _source(file, root)
+            raw = _read_bytes(file, load_rules().max_bytes)
+            note = known(source, hashlib.sha256(raw).hexdigest()) if known else None
+            if note is not None:
+                note = note.model_copy(update={"path": os.path.abspath(file)})
+            notes.append(note or _parse(file, source, raw))
         except NotegraphError as exc:
             warnings.append(f"skipped {exc}")
     if not notes:
