@@ -2,7 +2,7 @@
 what did a day or week cover, what is it related to.
 
 Graph-first functions over the networkx graph (schema in notegraph/graph.py). Only networkx, yaml
-and rapidfuzz are imported, so `notegraph days` answers without loading spaCy or Kiwi.
+and (for misspellings) rapidfuzz are imported, so `notegraph days` answers without loading spaCy or Kiwi.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import networkx as nx
 import yaml
-from rapidfuzz import fuzz, process
 
 from .errors import NotegraphError, UnknownConcept
 from .models import ConceptRow, DayHit, Evidence, RelatedRow
@@ -126,7 +126,7 @@ def resolve(G: nx.MultiDiGraph, name: str, *, fuzzy: bool = True) -> list[str]:
     Raises UnknownConcept with the closest names otherwise.
     """
     concepts, categories = _name_index(G)
-    for candidate in (name, *_strip_particles(name)):
+    for candidate in chain((name,), _strip_particles(name)):  # lazily: the particle list is read on a miss
         key = normalize_name(candidate)
         if key in concepts:
             return _ordered(G, concepts[key])
@@ -135,6 +135,8 @@ def resolve(G: nx.MultiDiGraph, name: str, *, fuzzy: bool = True) -> list[str]:
     key = normalize_name(name)
     if not key or not fuzzy:
         raise UnknownConcept(name, [])
+    from rapidfuzz import fuzz, process  # only misspellings need it
+
     owners: dict[frozenset[str], float] = {}
     table = {k: frozenset(v) for k, v in categories.items()}
     table.update({k: frozenset(v) for k, v in concepts.items()})

@@ -7,7 +7,9 @@ import datetime as dt
 import json
 
 import networkx as nx
+import pytest
 
+from notegraph.errors import GraphNotFound
 from notegraph.export import export_graph, graph_to_json, load_graph
 from notegraph.graph import build_graph, weeks
 from notegraph.models import Analysis, Block, CategorySpec, ConceptSpec, Mention, Note, Segment
@@ -114,3 +116,23 @@ def test_graphml_and_gexf_export(tmp_path):
         H = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
         assert H.number_of_nodes() == G.number_of_nodes()
         assert "로지스틱 회귀" in H.nodes["concept:logistic-regression"]["aliases"]
+
+
+def test_loading_fills_the_same_graph_networkx_would(tmp_path, reference_graph):
+    """load_graph writes networkx's adjacency dicts directly (for query speed): it must give exactly
+    the graph `nx.node_link_graph` gives, shared edge dicts included, and reject dangling edges."""
+    path = tmp_path / "graph.json"
+    export_graph(reference_graph, path, "json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    expected = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    H = load_graph(path)
+    assert nx.utils.graphs_equal(H, expected)
+    assert sorted(H.edges(keys=True)) == sorted(expected.edges(keys=True))
+    u, v, k = next(iter(H.edges(keys=True)))
+    assert H.succ[u][v][k] is H.pred[v][u][k]
+    H.add_edge(u, v, key="extra")  # and it stays an ordinary, mutable networkx graph
+    assert H.has_edge(u, v, key="extra") and H.number_of_edges() == expected.number_of_edges() + 1
+    data["edges"].append({"source": u, "target": "concept:nowhere", "key": "covers", "kind": "covers"})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(GraphNotFound, match="does not have"):
+        load_graph(path)
