@@ -97,7 +97,8 @@ def test_term_shapes(text: str, kind: str | None) -> None:
 def test_admission_rules_are_about_form_and_recurrence() -> None:
     stop = load_stopwords()
     assert admit("FAISS", stop, blocks=1, days=1)
-    assert not admit("KL", stop, blocks=1, days=1) and admit("KL", stop, blocks=2, days=1)
+    assert not admit("KL", stop, blocks=2, days=1) and admit("KL", stop, blocks=2, days=2)
+    assert classify("II", stop) is None and classify("VIII", stop) is None  # part numbers, not acronyms
     assert not admit("확률 분포", stop, blocks=2, days=1) and admit("확률 분포", stop, blocks=2, days=2)
     assert not admit("배치 정규화", stop, blocks=5, days=1)  # repeated inside one day: that day's wording
     assert not admit("batch_first", stop, blocks=3, days=1) and admit("batch_first", stop, blocks=2, days=2)

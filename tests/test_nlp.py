@@ -353,3 +353,18 @@ def test_a_bare_method_call_names_the_api_of_the_library_the_day_names() -> None
     assert not concept_ids(found(nlp2, onto, "1일차\n리눅스에서 transpose() 라는 함수를 짰다"))
     # a call needs the bracket right after the name
     assert "torch.transpose" not in concept_ids(found(nlp2, onto, "1일차\n텐서를 transpose 하기 (차원 교환)"))
+
+
+def test_an_adnominal_ending_inside_a_name_is_spelling_not_meaning() -> None:
+    onto = Ontology(concepts={c.id: c for c in [
+        _c("convex-function", "convex function", (), ("볼록 함수",)),
+        _c("sparse-matrix", "sparse matrix", (), ("희소 행렬",)),
+        _c("sgd", "stochastic gradient descent", (), ("확률적 경사 하강법",)),
+        _c("scale-in", "scale-in", (), ("스케일 인",))]},
+        categories={"ml": CategorySpec(id="ml", label="ML")}, rules=[], version="test-nlp-adnominal")
+    nlp2 = load_nlp(onto)
+    ms = found(nlp2, onto, "경사하강법은 볼록한 함수에서 수렴한다. 희소한 행렬은 확률적인 경사하강법에 쓰인다")
+    assert {m.surface: m.concept_id for m in ms} == {
+        "볼록한 함수": "convex-function", "희소한 행렬": "sparse-matrix", "확률적인 경사하강법": "sgd"}
+    # a name that ends in such a syllable keeps it: "스케일 인" is not every "스케일"
+    assert not concept_ids(found(nlp2, onto, "각 좌표 성분으로의 스케일 변환"))

@@ -53,13 +53,31 @@ class ConceptIndex:
 
 
 def token_key(token: Token) -> str:
-    """Letters, digits, '+' and '#' of the token's normalised lemma."""
+    """Letters, digits, '+' and '#' of the token's normalised lemma; nothing for the adnominal
+    ending between a modifier and its noun, so "볼록한 함수" and "희소한 행렬" key like the names
+    "볼록 함수" and "희소 행렬", and "확률적인 경사하강법" like "확률적 경사하강법"."""
+    if token.text in _ADNOMINAL and token.tag_.endswith("+ETM"):
+        return ""
     return "".join(ch for ch in token.norm_ if ch.isalnum() or ch in "+#")
+
+
+# 하다-adjective/verb and 이다 endings that only join a modifier to its noun: "볼록/한", "적/인"
+_ADNOMINAL = frozenset({"한", "인"})
 
 
 def name_key(tokenizer: KiwiTokenizer, name: str) -> str:
     """The key a name is matched under: its tokens' keys concatenated."""
-    return "".join(token_key(t) for t in tokenizer(name))
+    return _joined(list(tokenizer(name)))
+
+
+def _joined(tokens: list[Token]) -> str:
+    """Tokens' keys concatenated; an adnominal ending only vanishes inside the name, as it does in
+    a note's matched run ("스케일 인" keeps its 인, or it would be every "스케일")."""
+    keys = [token_key(t) for t in tokens]
+    for end in (0, -1):
+        if keys and not keys[end] and tokens[end].text in _ADNOMINAL:
+            keys[end] = tokens[end].norm_
+    return "".join(keys)
 
 
 def name_keys(tokenizer: KiwiTokenizer, ontology: Ontology) -> list[tuple[str, str, str]]:
@@ -68,7 +86,7 @@ def name_keys(tokenizer: KiwiTokenizer, ontology: Ontology) -> list[tuple[str, s
     out = [(cid, name, ascii_key(name, tokenizer.known_words)) for cid, name in pairs if name.isascii()]
     korean = [(cid, name) for cid, name in pairs if not name.isascii()]
     docs = tokenizer.pipe(name for _, name in korean)
-    out += [(cid, name, "".join(token_key(t) for t in doc)) for (cid, name), doc in zip(korean, docs, strict=True)]
+    out += [(cid, name, _joined(list(doc))) for (cid, name), doc in zip(korean, docs, strict=True)]
     return out
 
 
@@ -170,10 +188,11 @@ def _coordinated(tokens: list[Token], keys: list[str], hits: list[ConceptHit],
 
 
 def _may_continue(prev: Token, tok: Token, key: str) -> bool:
-    """A name may span a single space or joiner characters, never a line break or other punctuation."""
+    """A name may span a single space, joiner characters or an adnominal ending, never a line break
+    or other punctuation."""
     if key:
         return True
-    return tok.text in JOINERS and "\n" not in prev.whitespace_
+    return (tok.text in JOINERS or tok.text in _ADNOMINAL) and "\n" not in prev.whitespace_
 
 
 def _dotted_tail(tok: Token, index: ConceptIndex) -> list[ConceptHit]:

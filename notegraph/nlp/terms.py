@@ -34,6 +34,7 @@ _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
 _CAMEL = re.compile(r"^[A-Za-z][a-z0-9]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z][a-z]+[A-Z]{2,}[a-z0-9]*$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*$")
 _HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
+_ROMAN = re.compile(r"^(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})$")
 _NOUN_TAGS = frozenset({"NNG", "NNP"})
 _GLUE_TAGS = frozenset({"SN", "SL", "XPN", "SH", "NR", "MM"})
 MAX_COMPOUND = 4
@@ -101,7 +102,9 @@ def classify(text: str, stop: StopWords) -> TermKind | None:
     if _IDENT.match(text) and "_" in text and len(text) >= 5:
         return "identifier"
     if _ACRONYM.match(text):
-        return None if normalize_name(text.rstrip("0123456789")) in stop.words else "acronym"
+        if _ROMAN.match(text) or normalize_name(text.rstrip("0123456789")) in stop.words:
+            return None  # "그래프 신경망 II" numbers a part; it names nothing
+        return "acronym"
     if _CAMEL.match(text) and text[0].isupper() and len(re.findall(r"[A-Z][a-z]", text)) <= 3:
         return "camel"  # lower-initial camelCase is a code variable (startIndex), not a term
     return None
@@ -170,14 +173,15 @@ def discovered_spec(label: str) -> ConceptSpec:
 
 def admit(label: str, stop: StopWords, blocks: int, days: int, linked: bool = False) -> bool:
     """Strong forms (dotted API, CamelCase, acronym of 3+ letters) need one occurrence; two-letter
-    acronyms two blocks; snake_case identifiers two days; Korean compounds two days (a phrase repeated
-    inside one day is usually that day's wording, not a term: 데이터 공간, 모델 예측); a name
-    the learner linked explicitly ([[...]], #tag) is always kept."""
+    acronyms two days (one day's "XY 연산" or "DS group" is that day's shorthand); snake_case
+    identifiers two days; Korean compounds two days (a phrase repeated inside one day is usually
+    that day's wording, not a term: 데이터 공간, 모델 예측); a name the learner linked explicitly
+    ([[...]], #tag) is always kept."""
     if linked:
         return True
     kind = kind_of_label(label, stop)
     if kind == "acronym" and len(label) < 3:
-        return blocks >= 2
+        return days >= 2
     if kind in STRONG:
         return True
     if kind == "identifier":  # batch_first, full_matrices: API arguments, kept when they recur
