@@ -4,8 +4,6 @@ term finder. Kiwi takes ~2 s to load, so `load_nlp` caches by `Ontology.version`
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from kiwipiepy import Kiwi
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import usercache
 from ..ontology import Ontology
 from .calls import CallIndex, call_index, find_calls
 from .matcher import ConceptIndex, build_index, find_hits
@@ -104,30 +103,21 @@ def _build(ontology: Ontology, user_words: bool) -> Language:
 
 
 def cached_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
-    """`build_index` runs ~11k names through Kiwi (~4 s); its result depends only on the ontology and
-    this package's nlp code, so it is kept in the user's cache folder ($XDG_CACHE_HOME/notegraph) and
-    a later process (a one-note rebuild) reads it back. Any problem with that folder just rebuilds."""
+    """`build_index` runs ~20k names through Kiwi (~8 s); its result depends only on the ontology and
+    this package's nlp code, so it is kept in the user's cache folder (`notegraph.usercache`) and a
+    later process (a one-note rebuild) reads it back."""
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.glob("*.py"))))
     for spec in sorted(ontology.concepts.values(), key=lambda c: c.id):  # the names themselves, not a
         digest.update("\0".join((spec.id, *spec.names, *spec.guard)).encode())  # version label
     name = f"concept-index-{digest.hexdigest()[:20]}.json"
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "notegraph"
+    data = usercache.read_json(name)
     try:
-        data = json.loads((folder / name).read_text(encoding="utf-8"))
         return ConceptIndex.from_keys(data["keys"], data["spaced"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         pass
     index = build_index(tokenizer, ontology)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"keys": index.keys, "spaced": sorted(index.spaced)}), encoding="utf-8")
-        os.replace(tmp, folder / name)
-        for old in folder.glob("concept-index-*.json"):  # indexes of earlier ontology/code versions
-            if old.name != name:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    usercache.write_json(name, {"keys": index.keys, "spaced": sorted(index.spaced)},
+                         replaces="concept-index-*.json")  # indexes of earlier ontology/code versions
     return index
 
 
