@@ -44,11 +44,16 @@ class Run(NamedTuple):
     stdout: str
 
 
+# lines that would start a day of their own inside a generated day-note (a heading, a dated line,
+# "3일차"): without them each generated note is one day, as a learner's daily note is
+_DAY_LIKE = re.compile(r"^\s*#|^---|\d{4}\s*년|\d{4}-\d{2}-\d{2}|\d+\s*일차|^\s*day\s*\d", re.IGNORECASE)
+
+
 def paragraphs(corpus: Path) -> list[str]:
     out: list[str] = []
     for f in sorted(corpus.rglob("*.md")):
         text = f.read_text(encoding="utf-8", errors="replace")
-        text = "\n".join(line for line in text.splitlines() if not line.startswith("---"))
+        text = "\n".join(line for line in text.splitlines() if not _DAY_LIKE.search(line))
         out += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
     return out
 

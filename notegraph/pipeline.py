@@ -21,7 +21,7 @@ from . import __version__
 from .cache import AnalysisCache
 from .errors import OutputError
 from .export import graph_to_json, write_text_atomic
-from .graph import build_graph, concept_node, weeks
+from .graph import build_graph, weeks
 from .ingest import load_notes
 from .models import Analysis, BuildSummary, Note
 from .ontology import Ontology, load_ontology
@@ -162,17 +162,28 @@ class _Graphs(Mapping[str, nx.MultiDiGraph]):
             raise KeyError(key)
         return [a for a in self.analyses if any(seg.week == key for seg in a.note.segments)]
 
-    def week_stamp(self, key: str, status: dict[str, list[str]]) -> str:
-        """What a week's graph.json and map are made of — its notes' mentions (after corpus-wide
-        discovery), their review marks, the ontology and this notegraph — hashed without building the
-        graph, so an unchanged week of a long course costs nothing."""
-        digest = hashlib.sha256(f"{_render_version()}\0{self.ontology.version}\0{key}".encode())
-        for a in self.notes_of(key):
-            digest.update(f"\0{a.note.source}\0{a.note.sha256}\0{len(a.note.text)}".encode())
+    def week_stamps(self, as_of: dt.date | None) -> dict[str, str]:
+        """Per week, a hash of what its outputs are made of — hashed without building anything, so
+        an unchanged week of a long course costs nothing. A week is reviewed as of its own end, so
+        only the notes with a day up to then (their mentions after corpus-wide discovery), `as_of`,
+        the ontology and this notegraph count: adding today's note leaves every earlier week as it was."""
+        notes = {}
+        for a in self.analyses:
+            digest = hashlib.sha256(f"{a.note.source}\0{a.note.sha256}".encode())
             for m in a.mentions:
-                node = concept_node(m.concept_id)
-                digest.update(f"\0{m.concept_id}:{m.start}:{m.end}:{m.origin}:{status.get(node)}".encode())
-        return digest.hexdigest()
+                digest.update(f"\0{m.concept_id}:{m.start}:{m.origin}".encode())
+            notes[a.note.source] = digest.hexdigest()
+        first: dict[str, int] = {}
+        end: dict[str, int] = {}
+        for _, d in self.all.nodes(data=True):
+            if d.get("kind") == "day":
+                first[d["source"]] = min(first.get(d["source"], d["order"]), d["order"])
+                if d.get("week"):
+                    end[d["week"]] = max(end.get(d["week"], d["order"]), d["order"])
+        head = f"{_render_version()}\0{self.ontology.version}\0{as_of}"
+        return {week: hashlib.sha256("\0".join(
+                    [head, week, *sorted(notes[src] for src, o in first.items() if o <= last and src in notes)]
+                ).encode()).hexdigest() for week, last in end.items()}
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys_)
@@ -217,49 +228,51 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
 
 
 def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> list[Path]:
-    """graph.json, concept_map.html and report.md per key. Review status is computed once on the
-    whole course (a week's forgetting curve needs the earlier weeks) and shared with the weeks."""
+    """graph.json, concept_map.html and report.md per key. The whole course is reviewed as of the
+    last day (or `as_of`); each week as of its own end, with the earlier weeks as its history."""
     from .render.map import render_map
     from .render.report import render_report
-    from .review import annotate, review
+    from .review import annotate, mark, review
 
     files: list[Path] = []
     G_all = graphs.all
-    all_items = annotate(G_all, as_of)
-    status = {n: d["review"] for n, d in G_all.nodes(data=True) if d.get("kind") == "concept"}
+    stamps = graphs.week_stamps(as_of)
     for key in graphs:
         folder = out_dir / key
+        files += [folder / "graph.json", folder / "concept_map.html", folder / "report.md"]
         if key == ALL:
-            items = all_items
+            items = annotate(G_all, as_of)
             text = graph_to_json(G_all)
             stamp = hashlib.sha256((text + _render_version()).encode()).hexdigest()
-        else:
-            items = review(G_all, as_of, week=key)
-            stamp, text = graphs.week_stamp(key, status), None
-        if not _unchanged(folder, stamp):  # an unchanged week keeps its files: graph and layout are the slow part
-            G = G_all if key == ALL else graphs[key]
-            if key != ALL:
-                for n, d in G.nodes(data=True):
-                    if d.get("kind") == "concept":
-                        d["review"] = status.get(n, [])
-            write_text_atomic(folder / "graph.json", text or graph_to_json(G))
-            title = "notegraph — all weeks" if key == ALL else f"notegraph — {key}"
-            render_map(G, folder / "concept_map.html", title=title, layout_file=folder / "layout.json")
+            if not _unchanged(folder, stamp):  # the layout is the slow part
+                write_text_atomic(folder / "graph.json", text)
+                render_map(G_all, folder / "concept_map.html", title="notegraph — all weeks",
+                           layout_file=folder / "layout.json")
+                write_text_atomic(folder / STAMP, stamp)
+            write_text_atomic(folder / "report.md", render_report(G_all, None, items, "concept_map.html"))
+            continue
+        stamp = stamps.get(key)
+        if _unchanged(folder, stamp):
+            continue
+        items = review(G_all, as_of, week=key)
+        G = graphs[key]
+        mark(G, items, source=G_all)
+        write_text_atomic(folder / "graph.json", graph_to_json(G))
+        render_map(G, folder / "concept_map.html", title=f"notegraph — {key}", layout_file=folder / "layout.json")
+        write_text_atomic(folder / "report.md", render_report(G_all, key, items, "concept_map.html"))
+        if stamp:
             write_text_atomic(folder / STAMP, stamp)
-        report = render_report(G_all, None if key == ALL else key, items, "concept_map.html")
-        write_text_atomic(folder / "report.md", report)
-        files += [folder / "graph.json", folder / "concept_map.html", folder / "report.md"]
     return files
 
 
 STAMP = ".notegraph-stamp"
 
 
-def _unchanged(folder: Path, stamp: str) -> bool:
-    """True when the folder's graph.json and map were written from this very graph by this renderer."""
+def _unchanged(folder: Path, stamp: str | None) -> bool:
+    """True when the folder's outputs were written from these very inputs by this notegraph."""
     try:
-        return (folder / STAMP).read_text(encoding="utf-8") == stamp and all(
-            (folder / f).is_file() for f in ("graph.json", "concept_map.html"))
+        return stamp is not None and (folder / STAMP).read_text(encoding="utf-8") == stamp and all(
+            (folder / f).is_file() for f in ("graph.json", "concept_map.html", "report.md"))
     except OSError:
         return False
 

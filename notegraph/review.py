@@ -96,23 +96,25 @@ def default_as_of(G: nx.MultiDiGraph, week: str | None = None) -> dt.date:
     return max((dates[d] for d in days), default=dt.date.today())
 
 
+CoPair = tuple[str, str, float, tuple[str, ...]]  # concept, concept, lines naming both, on which days
+
+
 @_memo
-def _scan(G: nx.MultiDiGraph) -> tuple[dict[str, list[str]], dict[str, float]]:
-    """One pass over the edges: covering days per concept, and co-occurrence weight per concept."""
+def _scan(G: nx.MultiDiGraph) -> tuple[dict[str, list[str]], list[CoPair]]:
+    """One pass over the edges: covering days per concept, and the co-occurrence pairs."""
     cover: dict[str, list[str]] = defaultdict(list)
-    co: dict[str, float] = defaultdict(float)
+    pairs: list[CoPair] = []
     for u, v, k, d in G.edges(keys=True, data=True):
         if k == "covers":
             cover[v].append(u)
-        elif k == "co_occurs":
-            co[u] += d.get("weight", 1)
-            co[v] += d.get("weight", 1)
-    return cover, co
+        elif k == "co_occurs" and u != v:
+            pairs.append((u, v, float(d.get("weight", 1)), tuple(d.get("days") or ())))
+    return cover, pairs
 
 
-def _centrality(G: nx.MultiDiGraph, nodes: Iterable[str], co: dict[str, float]) -> dict[str, float]:
+def _centrality(cover: dict[str, list[str]], co: dict[str, float]) -> dict[str, float]:
     """Weighted degree in the co-occurrence graph plus days covered, scaled to [0, 1]."""
-    raw = {n: co.get(n, 0) + G.nodes[n].get("days", 0) for n in nodes}
+    raw = {n: co.get(n, 0) + len(days) for n, days in cover.items()}
     top = max(raw.values(), default=0) or 1
     return {n: v / top for n, v in raw.items()}
 
@@ -128,7 +130,7 @@ class _View:
         self.days = [d for d in day_nodes(G) if self.dates.get(d, as_of) <= as_of]
         self.selected = [d for d in self.days if week is None or G.nodes[d].get("week") == week]
         order = {d: i for i, d in enumerate(self.days)}
-        all_cover, co = _scan(G)
+        all_cover, all_pairs = _scan(G)
         self.cover: dict[str, list[str]] = {}
         for n in sorted(all_cover):
             days = sorted((d for d in all_cover[n] if d in order), key=order.__getitem__)
@@ -136,7 +138,17 @@ class _View:
                 self.cover[n] = days
         chosen = set(self.selected)
         self.concepts = [n for n, days in self.cover.items() if chosen.intersection(days)]
-        self.central = _centrality(G, self.cover, co)
+        # co-occurrence as of `as_of` too: a week's review never depends on the weeks after it
+        self.pairs: list[tuple[str, str, float]] = []
+        co: dict[str, float] = defaultdict(float)
+        for u, w, weight, days in all_pairs:
+            kept = sum(1 for d in days if d in order) if days else 1
+            if kept and u in self.cover and w in self.cover:
+                share = weight * kept / (len(days) or 1)
+                self.pairs.append((u, w, share))
+                co[u] += share
+                co[w] += share
+        self.central = _centrality(self.cover, co)
 
     def label(self, node: str) -> str:
         return str(self.G.nodes[node].get("label", node))
@@ -299,9 +311,9 @@ def _period(v: _View, day: str) -> str:
 def _clusters(v: _View) -> list[ReviewItem]:
     H = nx.Graph()
     H.add_nodes_from(v.concepts)
-    for u, w, k, data in v.G.out_edges(v.concepts, keys=True, data=True):  # stored once per pair
-        if k == "co_occurs" and w in H and u != w:
-            H.add_edge(u, w, weight=H.get_edge_data(u, w, {}).get("weight", 0) + data.get("weight", 1))
+    for u, w, weight in v.pairs:
+        if u in H and w in H:
+            H.add_edge(u, w, weight=H.get_edge_data(u, w, {}).get("weight", 0) + weight)
     comms = nx.community.louvain_communities(H, weight="weight", seed=LOUVAIN_SEED)
     comms = [c for c in comms if len(c) >= 2]
     comms.sort(key=lambda c: (-len(c), min(c)))
@@ -440,7 +452,15 @@ def review(G: nx.MultiDiGraph, as_of: dt.date | None = None, kinds: Iterable[str
 def annotate(G: nx.MultiDiGraph, as_of: dt.date | None = None) -> list[ReviewItem]:
     """Set concept attribute `review` (the kinds of gap it is part of) for the map's side panel."""
     items = review(G, as_of)
-    by_label = {str(d.get("label")): n for n, d in G.nodes(data=True) if d.get("kind") == "concept"}
+    mark(G, items)
+    return items
+
+
+def mark(G: nx.MultiDiGraph, items: list[ReviewItem], source: nx.MultiDiGraph | None = None) -> None:
+    """Concept attribute `review` of G from `items` (reviewed on `source`, default G): the kinds of
+    gap each concept is part of."""
+    source = source if source is not None else G
+    by_label = {str(d.get("label")): n for n, d in source.nodes(data=True) if d.get("kind") == "concept"}
     marks: dict[str, list[str]] = defaultdict(list)
     for it in items:
         nodes = [it.concept_id] if it.concept_id else []
@@ -454,4 +474,3 @@ def annotate(G: nx.MultiDiGraph, as_of: dt.date | None = None) -> list[ReviewIte
     for n, d in G.nodes(data=True):
         if d.get("kind") == "concept":
             d["review"] = marks.get(n, [])
-    return items

@@ -142,7 +142,7 @@ def test_an_edit_rereads_and_redraws_only_its_own_week(tmp_path, monkeypatch):
     build([notes], out)
     weeks = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name not in ("all", ".cache"))
     assert len(weeks) == 2
-    first_week = {f: (out / weeks[0] / f).stat().st_mtime_ns for f in ("graph.json", "concept_map.html")}
+    first_week = {f: (out / weeks[0] / f).stat().st_mtime_ns for f in ("graph.json", "concept_map.html", "report.md")}
     parsed: list[str] = []
     real_parse = reader._parse
     monkeypatch.setattr(reader, "_parse", lambda path, source, raw: parsed.append(source) or real_parse(
@@ -155,3 +155,11 @@ def test_an_edit_rereads_and_redraws_only_its_own_week(tmp_path, monkeypatch):
     assert {f: (out / weeks[0] / f).stat().st_mtime_ns for f in first_week} == first_week
     assert "Adam" in (out / weeks[1] / "graph.json").read_text(encoding="utf-8")
     assert "Adam" in (out / "all" / "graph.json").read_text(encoding="utf-8")
+    assert "Adam" in (out / weeks[1] / "report.md").read_text(encoding="utf-8")
+    # an earlier week is history for the later one: editing it rewrites the later week's report too
+    second_report = (out / weeks[1] / "report.md").stat().st_mtime_ns
+    earlier = notes / "week01" / "2024-03-04-til.md"
+    earlier.write_text(earlier.read_text(encoding="utf-8") + "- Adam 옵티마이저 미리 보기\n", encoding="utf-8")
+    build([notes], out)
+    assert (out / weeks[1] / "report.md").stat().st_mtime_ns != second_report
+    assert re.search(r"Adam[^\n]*: first seen on", (out / weeks[1] / "report.md").read_text(encoding="utf-8"))
