@@ -41,7 +41,8 @@ def analyze_notes(notes: Sequence[Note], nlp: Language, ontology: Ontology) -> l
 
 def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop: StopWords,
              specs: dict[str, ConceptSpec], calls: CallIndex) -> list[Mention]:
-    context = normalize_name(" ".join(b.text for b in seg.blocks))
+    day_text = "\n".join(b.text for b in seg.blocks)
+    context = normalize_name(day_text)
     named: list[Mention] = []
     found: list[Mention] = []
     for block, doc in zip(seg.blocks, docs, strict=True):
@@ -52,9 +53,8 @@ def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop
                 if not _overlaps(h.start, h.end, masked) and _guarded_ok(h, block.text, ontology, context)]
         code_hits, code_calls = _code_hits(block, note.text, ontology, calls)
         hits += [h for h in code_hits if _guarded_ok(h, block.text, ontology, context)]
-        line_key = normalize_name(block.text)
         bare = [c for c in doc._.call_hits or () if not _overlaps(c.start, c.end, masked)]
-        hits += [h for h in (resolve_call(c, line_key, context) for c in bare + code_calls) if h is not None]
+        hits += [h for h in (resolve_call(c, block.text, day_text) for c in bare + code_calls) if h is not None]
         for h in select_longest(hits):
             origin = "user" if h.concept_id in ontology.user_ids else "ontology"
             named.append(_mention(note, seg, block, h.start, h.end, h.concept_id, origin))

@@ -5,6 +5,7 @@ PyTorch day is torch.cat while `concat()` in a pandas day is pd.concat."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,7 @@ import yaml
 
 from ..errors import OntologyError
 from ..ontology import Ontology
-from .matcher import ConceptHit, guard_ok
+from .matcher import ConceptHit
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -92,12 +93,19 @@ def find_calls(doc: Doc, calls: CallIndex, known: dict[str, str]) -> list[CallHi
     return out
 
 
-def resolve_call(hit: CallHit, line_key: str, day_key: str) -> ConceptHit | None:
+@cache
+def _context_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A library's context words as whole words of the raw text: "pd." must not be found in "update"."""
+    return re.compile("|".join(rf"(?<![A-Za-z0-9_]){re.escape(w)}" + (r"(?![A-Za-z0-9_])" if w[-1].isalnum() else "")
+                               for w in words), re.IGNORECASE)
+
+
+def resolve_call(hit: CallHit, line: str, day: str) -> ConceptHit | None:
     """The candidate whose library the line names, else the one the day names; none if the day
-    names none of them (then `cat()` may be the shell's cat)."""
+    names none of them (then `cat()` may be the shell's cat). `line` and `day` are raw text."""
     libraries = {lib.name: lib for lib in load_libraries()}
-    for context in (line_key, day_key):
+    for context in (line, day):
         for lib, cid in hit.candidates:
-            if guard_ok(libraries[lib].context, context):
+            if _context_pattern(libraries[lib].context).search(context):
                 return ConceptHit(hit.start, hit.end, cid)
     return None
