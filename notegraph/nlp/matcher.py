@@ -192,6 +192,8 @@ def _may_continue(prev: Token, tok: Token, key: str) -> bool:
     or other punctuation."""
     if key:
         return True
+    if tok.text == "." and tok.whitespace_:  # a full stop ends the sentence: "Dice coefficient. Loss"
+        return False
     return (tok.text in JOINERS or tok.text in _ADNOMINAL) and "\n" not in prev.whitespace_
 
 
