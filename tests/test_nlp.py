@@ -368,3 +368,9 @@ def test_an_adnominal_ending_inside_a_name_is_spelling_not_meaning() -> None:
         "볼록한 함수": "convex-function", "희소한 행렬": "sparse-matrix", "확률적인 경사하강법": "sgd"}
     # a name that ends in such a syllable keeps it: "스케일 인" is not every "스케일"
     assert not concept_ids(found(nlp2, onto, "각 좌표 성분으로의 스케일 변환"))
+
+
+def test_a_full_stop_ends_a_name_but_a_dot_inside_an_api_name_does_not(nlp, ontology) -> None:
+    assert "binary-cross-entropy" not in concept_ids(found(nlp, ontology, "오늘은 여기서 binary cross. Entropy 는 다음에"))
+    assert "binary-cross-entropy" in concept_ids(found(nlp, ontology, "binary cross-entropy 와 torch.cat"))
+    assert "torch.cat" in concept_ids(found(nlp, ontology, "binary cross-entropy 와 torch.cat"))
