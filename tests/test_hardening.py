@@ -184,6 +184,9 @@ def test_conflicting_dates_front_matter_wins_and_a_heading_that_disagrees_is_war
     warned = [w for w in result.stderr.splitlines() if w.startswith("warning:")]
     assert any("2025-02-03.md" in w and "2025-02-05" in w for w in warned), warned
     assert any("2025-01-07.md" in w and "2025-01-09" in w for w in warned), warned
+    # front matter against file name is said aloud too, with both dates
+    assert any("2025-01-07.md" in w and "front matter says 2025-01-06" in w and "2025-01-07" in w
+               for w in warned), warned
 
 
 # --- outputs: never in the notes, never over foreign files, atomic -----------------------------------

@@ -83,8 +83,12 @@ def _parse(path: Path, source: str, raw: bytes) -> Note:
     fm_title = str(meta["title"]).strip() if meta.get("title") not in (None, "") else None
     title = fm_title
     date, origin = coerce_date(meta.get("date")), "front matter"
+    named = date_from_filename(path.stem)
     if date is None:
-        date, origin = date_from_filename(path.stem), "file name"
+        date, origin = named, "file name"
+    elif named and named != date:  # one rule: front matter, then file name, then heading — said aloud
+        warnings.append(f"{source}: front matter says {date}, the file name says {named}; "
+                        "using the front matter date")
     lines = scan(text, fm.body_start, rules, path.suffix.lower() in rules.markdown_extensions)
     if title is None:
         first = next((ln for ln in lines if ln.kind == "heading" and strip_markup(ln.text(text))), None)
