@@ -34,6 +34,7 @@ class AnalysisCache:
         return analysis.note if analysis else None
 
     def _read(self, key: str) -> Analysis | None:
+        """Read once: `note` keeps what it read for `get`, which takes it (no second copy held)."""
         if key in self._loaded:
             return self._loaded[key]
         path = self._path(key)
@@ -51,7 +52,7 @@ class AnalysisCache:
 
     def get(self, note: Note) -> Analysis | None:
         key = self.key(note)
-        analysis = self._read(key) if note.sha256 else None
+        analysis = (self._loaded.pop(key, None) or self._read(key)) if note.sha256 else None
         if analysis is None:
             return None
         self._used.add(key)
