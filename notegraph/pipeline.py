@@ -180,7 +180,7 @@ class _Graphs(Mapping[str, nx.MultiDiGraph]):
                 first[d["source"]] = min(first.get(d["source"], d["order"]), d["order"])
                 if d.get("week"):
                     end[d["week"]] = max(end.get(d["week"], d["order"]), d["order"])
-        head = f"{_render_version()}\0{self.ontology.version}\0{as_of}"
+        head = f"{_package_version()}\0{self.ontology.version}\0{as_of}"
         return {week: hashlib.sha256("\0".join(
                     [head, week, *sorted(notes[src] for src, o in first.items() if o <= last and src in notes)]
                 ).encode()).hexdigest() for week, last in end.items()}
@@ -243,7 +243,7 @@ def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> lis
         if key == ALL:
             items = annotate(G_all, as_of)
             text = graph_to_json(G_all)
-            stamp = hashlib.sha256((text + _render_version()).encode()).hexdigest()
+            stamp = hashlib.sha256((text + _package_version()).encode()).hexdigest()
             if not _unchanged(folder, stamp):  # the layout is the slow part
                 write_text_atomic(folder / "graph.json", text)
                 render_map(G_all, folder / "concept_map.html", title="notegraph — all weeks",
@@ -278,8 +278,8 @@ def _unchanged(folder: Path, stamp: str | None) -> bool:
 
 
 @cache
-def _render_version() -> str:
-    """Hash of this package's code, data and render assets: a new notegraph redraws every map."""
+def _package_version() -> str:
+    """Hash of this package's code, data and render assets: a new notegraph rewrites every output."""
     root = Path(__file__).parent
     digest = hashlib.sha256()
     for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
