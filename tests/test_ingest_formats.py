@@ -301,3 +301,13 @@ def test_arbitrary_text_never_breaks_reading(tmp_path: Path, text: str) -> None:
         assert seg.line_start <= seg.line_end
         for b in seg.blocks:
             assert all(b.start <= s < e <= b.end for s, e in b.masked)
+
+
+def test_week_numbers_are_read_whole() -> None:
+    """"101주차" is week 101, not week 01 (which would merge two years apart into one week)."""
+    from notegraph.ingest.dates import week_in
+    from notegraph.ingest.rules import load_rules
+
+    rules = load_rules()
+    assert [week_in(t, rules) for t in ("1주차", "12 주차", "101주차 1일차", "week101", "Week_03", "2021주차")] == [
+        "week01", "week12", "week101", "week101", "week03", None]
