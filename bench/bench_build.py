@@ -111,7 +111,7 @@ IN_PROCESS = (
     "import sys,time,pathlib\n"
     "from notegraph.pipeline import build\n"
     "notes,out=map(pathlib.Path,sys.argv[1:3])\n"
-    "files=sorted(notes.rglob('*.md'))\n"
+    "files=sorted(notes.rglob('*.md'), key=lambda f: f.name)\n"  # names start with the date
     "def edit(f): f.write_text(f.read_text(encoding='utf-8')+sys.argv[3],encoding='utf-8')\n"
     "edit(files[-1]); build([notes],out)\n"
     "for victim in (files[-1], files[len(files)//2]):\n"
@@ -138,7 +138,7 @@ def bench(n_days: int, paras: list[str], tmp: Path, env: dict[str, str]) -> dict
     notes, out = tmp / f"notes{n_days}", tmp / f"out{n_days}"
     make_corpus(notes, n_days, paras)
     chars = sum(len(f.read_text(encoding="utf-8")) for f in notes.rglob("*.md"))
-    files = sorted(notes.rglob("*.md"))
+    files = sorted(notes.rglob("*.md"), key=lambda f: f.name)  # by date: week100 sorts before week11
     cold = run(notegraph("build", str(notes), "--out", str(out), "--quiet"), env)
     warm = run(notegraph("build", str(notes), "--out", str(out)), env)
     victim = files[-1]  # the usual edit: today's note
