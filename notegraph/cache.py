@@ -52,7 +52,9 @@ class AnalysisCache:
 
     def get(self, note: Note) -> Analysis | None:
         key = self.key(note)
-        analysis = (self._loaded.pop(key, None) or self._read(key)) if note.sha256 else None
+        if note.sha256:
+            self._read(key)
+        analysis = self._loaded.pop(key, None)  # handed over, not held twice
         if analysis is None:
             return None
         self._used.add(key)

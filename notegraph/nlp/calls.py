@@ -94,8 +94,9 @@ def find_calls(doc: Doc, calls: CallIndex, known: dict[str, str]) -> list[CallHi
 
 
 @cache
-def _context_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def _library_pattern(name: str) -> re.Pattern[str]:
     """A library's context words as whole words of the raw text: "pd." must not be found in "update"."""
+    words = next(lib.context for lib in load_libraries() if lib.name == name)
     return re.compile("|".join(rf"(?<![A-Za-z0-9_]){re.escape(w)}" + (r"(?![A-Za-z0-9_])" if w[-1].isalnum() else "")
                                for w in words), re.IGNORECASE)
 
@@ -103,9 +104,8 @@ def _context_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 def resolve_call(hit: CallHit, line: str, day: str) -> ConceptHit | None:
     """The candidate whose library the line names, else the one the day names; none if the day
     names none of them (then `cat()` may be the shell's cat). `line` and `day` are raw text."""
-    libraries = {lib.name: lib for lib in load_libraries()}
     for context in (line, day):
         for lib, cid in hit.candidates:
-            if _context_pattern(libraries[lib].context).search(context):
+            if _library_pattern(lib).search(context):
                 return ConceptHit(hit.start, hit.end, cid)
     return None
