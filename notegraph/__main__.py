@@ -1,5 +1,5 @@
-"""`python -m notegraph` runs the CLI."""
+"""`python -m notegraph` runs the command line, as the `notegraph` script does."""
 
-from .cli import main
+from .entry import main
 
 main()

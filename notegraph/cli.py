@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .errors import NotegraphError
+from .render.text import day_hit_lines, json_text, review_lines, use_style
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn study notes into a knowledge graph: concept map, day queries, review gaps.")
@@ -89,20 +90,12 @@ def days(
     from .export import load_graph
     from .queries import days_covering
 
-    hits = days_covering(load_graph(graph), concept, week=week)
-    if as_json:
-        _print_json([h.model_dump(mode="json") for h in hits])
-        return
-    if not hits:
-        console.print(f"{concept}: no day in this graph covers it")
-        return
-    for h in hits:
-        when = f"{h.date} " if h.date else ""
-        console.print(f"[bold]{escape(when + h.label)}[/]  {escape(h.source)}  ({escape(h.concept)}, {h.count}×)",
-                      markup=True)
-        for ev in h.evidence:
-            section = f"[{ev.section}] " if ev.section else ""
-            console.print(f"    {ev.source}:{ev.line}: {section}{ev.text}", markup=False, soft_wrap=True)
+    hits = [h.model_dump(mode="json") for h in days_covering(load_graph(graph), concept, week=week)]
+    _print_lines(json_text(hits) if as_json else day_hit_lines(concept, hits, use_style(sys.stdout)))
+
+
+def _print_lines(text: str | list[str]) -> None:
+    sys.stdout.write(text if isinstance(text, str) else "".join(line + "\n" for line in text))
 
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Review as of this date (YYYY-MM-DD); "
                                              "default: the last day in the graph.")]
@@ -142,22 +135,8 @@ def gaps(
     when = _as_of(as_of, today)
     topics = load_syllabus(syllabus) if syllabus else None
     items = review(load_graph(graph), when, kinds=kind, syllabus=topics, week=week, limit=limit or None)
-    if as_json:
-        _print_json([it.model_dump(mode="json") for it in items])
-        return
-    if not items:
-        console.print("nothing to review: no gaps found")
-    shown = None
-    for it in items:
-        if it.kind != shown:
-            shown = it.kind
-            console.print(f"\n[bold underline]{it.kind}[/]", markup=True)
-        also = f" (with {', '.join(it.also)})" if it.also else ""
-        name = escape(it.concept or "(no concept named)")
-        console.print(f"[bold]{name}[/]{escape(also)}: {escape(it.why)}", markup=True, soft_wrap=True)
-        console.print(f"    → {it.action}", markup=False, soft_wrap=True)
-        for ev in it.evidence:
-            console.print(f"    {ev.source}:{ev.line}: {ev.text}", markup=False, soft_wrap=True)
+    records = [it.model_dump(mode="json") for it in items]
+    _print_lines(json_text(records) if as_json else review_lines(records, use_style(sys.stdout)))
 
 
 @app.command()

@@ -7,7 +7,6 @@ Pure data: no spaCy or Kiwi here, so graph-reading commands can use it cheaply.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,18 +19,9 @@ from pydantic import ValidationError
 from . import usercache
 from .errors import OntologyError
 from .models import CategorySpec, ConceptSpec, InferenceRule
+from .names import normalize_name as normalize_name  # re-exported: the nlp stages key names with it
 
 DATA = Path(__file__).parent / "data"
-
-
-def normalize_name(name: str) -> str:
-    """Key under which two names count as the same: NFKC, case-folded, letters and digits only.
-
-    The same normalisation as the evaluation's, so "Binary Cross-Entropy" == "binary cross entropy"
-    and "노드임베딩" == "노드 임베딩".
-    """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 @dataclass

@@ -25,6 +25,7 @@ from .graph import build_graph, weeks
 from .ingest import load_notes
 from .models import Analysis, BuildSummary, Note
 from .ontology import Ontology, load_ontology
+from .query_index import index_path, write_index
 
 OUTPUT_MARKER = ".notegraph-output"
 USER_CONCEPTS = "concepts.yaml"
@@ -244,8 +245,10 @@ def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> lis
             items = annotate(G_all, as_of)
             text = graph_to_json(G_all)
             stamp = hashlib.sha256((text + _package_version()).encode()).hexdigest()
-            if not _unchanged(folder, stamp):  # the layout is the slow part
+            if not _unchanged(folder, stamp) or not index_path(folder / "graph.json").is_file():
                 write_text_atomic(folder / "graph.json", text)
+                # the index answers `gaps` as shown by default: as of the last day, not `as_of`
+                write_index(G_all, folder / "graph.json", items if as_of is None else review(G_all))
                 render_map(G_all, folder / "concept_map.html", title="notegraph — all weeks",
                            layout_file=folder / "layout.json")
                 write_text_atomic(folder / STAMP, stamp)

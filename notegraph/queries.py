@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from functools import cache
-from itertools import chain
 from pathlib import Path
 
 import networkx as nx
 import yaml
 
-from .errors import NotegraphError, UnknownConcept
+from .errors import NotegraphError
 from .models import ConceptRow, DayHit, Evidence, RelatedRow
-from .ontology import normalize_name
+from .names import normalize_name, resolve_name, week_key
 from .questions import load_cues
+from .records import DayHitRecord, EvidenceRecord
 
 CATEGORIES_FILE = Path(__file__).parent / "data" / "categories.yaml"
-FUZZY_ACCEPT = 80  # a misspelling resolves when its best match scores at least this ...
-FUZZY_LEAD = 10  # ... and leads the next concept by this much
-FUZZY_SUGGEST = 50
-MAX_SUGGESTIONS = 5
 
 
 class UnknownWeek(NotegraphError):
@@ -68,7 +63,7 @@ def _category_names() -> dict[str, tuple[str, ...]]:
     return {e["id"]: (e.get("label", e["id"]), *e.get("ko", ())) for e in entries if isinstance(e, dict)}
 
 
-def _name_index(G: nx.MultiDiGraph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def name_index(G: nx.MultiDiGraph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """normalised name → concept nodes, and normalised category name → member concept nodes."""
     concepts: dict[str, set[str]] = defaultdict(set)
     categories: dict[str, set[str]] = defaultdict(set)
@@ -91,31 +86,35 @@ def _name_index(G: nx.MultiDiGraph) -> tuple[dict[str, set[str]], dict[str, set[
     return concepts, categories
 
 
-def _strip_particles(name: str) -> Iterable[str]:
-    """`name` without trailing Korean particles, shortest cut first ("노드 임베딩을" → "노드 임베딩")."""
-    particles = sorted(load_cues().particles, key=len, reverse=True)
-    todo, seen = [name.strip()], set()
-    while todo:
-        current = todo.pop(0)
-        for p in particles:
-            if current.endswith(p) and len(current) > len(p):
-                cut = current[: -len(p)].rstrip()
-                if cut not in seen:
-                    seen.add(cut)
-                    todo.append(cut)
-                    yield cut
+class _GraphNames:
+    """The graph's concept and category names as a names.NameTable."""
 
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G = G
+        self.concepts, self.categories = name_index(G)
 
-def _label(G: nx.MultiDiGraph, nodes: set[str]) -> str:
-    if len(nodes) == 1:
-        return G.nodes[next(iter(nodes))].get("label", next(iter(nodes)))
-    cats = {G.nodes[n].get("category") for n in nodes}
-    return cats.pop() if len(cats) == 1 and None not in cats else ", ".join(sorted(
-        G.nodes[n].get("label", n) for n in nodes))
+    def find(self, key: str) -> frozenset[str] | None:
+        hit = self.concepts.get(key) or self.categories.get(key)
+        return frozenset(hit) if hit else None
 
+    def all_names(self) -> dict[str, frozenset[str]]:
+        table = {k: frozenset(v) for k, v in self.categories.items()}
+        table.update({k: frozenset(v) for k, v in self.concepts.items()})
+        return table
 
-def _ordered(G: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
-    return sorted(nodes, key=lambda n: (str(G.nodes[n].get("label", n)).casefold(), n))
+    def label(self, ids: frozenset[str]) -> str:
+        G = self.G
+        if len(ids) == 1:
+            return G.nodes[next(iter(ids))].get("label", next(iter(ids)))
+        cats = {G.nodes[n].get("category") for n in ids}
+        return cats.pop() if len(cats) == 1 and None not in cats else ", ".join(sorted(
+            G.nodes[n].get("label", n) for n in ids))
+
+    def ordered(self, ids: frozenset[str]) -> list[str]:
+        return sorted(ids, key=lambda n: (str(self.G.nodes[n].get("label", n)).casefold(), n))
+
+    def particles(self) -> tuple[str, ...]:
+        return load_cues().particles
 
 
 def resolve(G: nx.MultiDiGraph, name: str, *, fuzzy: bool = True) -> list[str]:
@@ -125,73 +124,47 @@ def resolve(G: nx.MultiDiGraph, name: str, *, fuzzy: bool = True) -> list[str]:
 
     Raises UnknownConcept with the closest names otherwise.
     """
-    concepts, categories = _name_index(G)
-    for candidate in chain((name,), _strip_particles(name)):  # lazily: the particle list is read on a miss
-        key = normalize_name(candidate)
-        if key in concepts:
-            return _ordered(G, concepts[key])
-        if key in categories:
-            return _ordered(G, categories[key])
-    key = normalize_name(name)
-    if not key or not fuzzy:
-        raise UnknownConcept(name, [])
-    from rapidfuzz import fuzz, process  # only misspellings need it
+    return resolve_name(_GraphNames(G), name, fuzzy=fuzzy)
 
-    owners: dict[frozenset[str], float] = {}
-    table = {k: frozenset(v) for k, v in categories.items()}
-    table.update({k: frozenset(v) for k, v in concepts.items()})
-    for choice, score, _ in process.extract(key, list(table), scorer=fuzz.ratio, limit=20):
-        owner = table[choice]
-        owners[owner] = max(owners.get(owner, 0.0), score)
-    ranked = sorted(owners.items(), key=lambda kv: -kv[1])
-    lead = ranked[0][1] - ranked[1][1] if len(ranked) > 1 else 100.0
-    if ranked and ranked[0][1] >= FUZZY_ACCEPT and lead >= FUZZY_LEAD:
-        return _ordered(G, set(ranked[0][0]))
-    suggestions: list[str] = []
-    for owner, score in ranked:
-        label = _label(G, set(owner))
-        if score >= FUZZY_SUGGEST and label not in suggestions:
-            suggestions.append(label)
-    raise UnknownConcept(name, suggestions[:MAX_SUGGESTIONS])
+
+def week_keys(G: nx.MultiDiGraph) -> list[str]:
+    return sorted({d["week"] for _, d in G.nodes(data=True) if d.get("kind") == "day" and d.get("week")})
 
 
 def match_week(G: nx.MultiDiGraph, week: str) -> str:
     """The graph's week key for `week` given as "1", "01", "week01", "W49" or "2024-W49"."""
-    keys = sorted({d["week"] for _, d in G.nodes(data=True) if d.get("kind") == "day" and d.get("week")})
-    text = week.strip()
-    if text in keys:
-        return text
-    m = re.fullmatch(r"(?:w|week|wk)?\s*0*(\d+)", text, flags=re.IGNORECASE)
-    if m:
-        n = int(m.group(1))
-        hits = [k for k in keys if re.fullmatch(rf"(?:week|w)?0*{n}", k, flags=re.IGNORECASE)]
-        hits = hits or [k for k in keys if re.search(rf"-W0*{n}$", k, flags=re.IGNORECASE)]
-        if len(hits) == 1:
-            return hits[0]
-    folded = [k for k in keys if k.casefold() == text.casefold()]
-    if folded:
-        return folded[0]
-    raise UnknownWeek(f"no day in this graph belongs to week {week!r}",
-                      hint="weeks here: " + (", ".join(keys) or "none (the notes have no week markers)"))
+    keys = week_keys(G)
+    found = week_key(keys, week)
+    if found is None:
+        raise UnknownWeek(f"no day in this graph belongs to week {week!r}",
+                          hint="weeks here: " + (", ".join(keys) or "none (the notes have no week markers)"))
+    return found
 
 
 def days_covering(G: nx.MultiDiGraph, name: str, week: str | None = None) -> list[DayHit]:
     """Days whose notes mention the concept called `name` (any alias, any language), oldest first,
     with the lines as evidence; `week` keeps only that week's days."""
     wk = match_week(G, week) if week else None
-    hits = []
-    for node in resolve(G, name):
-        label = G.nodes[node].get("label", node)
-        for day in covering_days(G, node):
-            dd = G.nodes[day]
-            if wk and dd.get("week") != wk:
-                continue
-            edge = G.edges[day, node, "covers"]
-            hits.append((dd.get("order", 0), label.casefold(), DayHit(
-                day_id=day, label=dd.get("label", day), source=dd.get("source", ""), date=dd.get("date"),
-                week=dd.get("week"), concept=label, count=edge.get("count", 1),
-                sections=tuple(edge.get("sections") or ()), evidence=evidence_of(edge))))
-    return [h for *_, h in sorted(hits, key=lambda t: (t[0], t[1]))]
+    hits = [(order, hit["concept"].casefold(), hit) for node in resolve(G, name)
+            for order, hit in day_hit_records(G, node) if not wk or hit["week"] == wk]
+    return [DayHit.model_validate(h) for *_, h in sorted(hits, key=lambda t: (t[0], t[1]))]
+
+
+def day_hit_records(G: nx.MultiDiGraph, node: str) -> list[tuple[int, DayHitRecord]]:
+    """(timeline order, DayHit as JSON) for every day covering the concept node, in timeline order.
+    JSON first: the query index stores these rows as they are, without a pydantic round trip."""
+    label = G.nodes[node].get("label", node)
+    out = []
+    for day in covering_days(G, node):
+        dd = G.nodes[day]
+        edge = G.edges[day, node, "covers"]
+        out.append((dd.get("order", 0), DayHitRecord(
+            day_id=day, label=dd.get("label", day), source=dd.get("source", ""), date=dd.get("date"),
+            week=dd.get("week"), concept=label, count=edge.get("count", 1),
+            sections=list(edge.get("sections") or ()),
+            evidence=[EvidenceRecord(source=e.get("source", ""), line=e.get("line", 0), text=e.get("text", ""),
+                                     section=e.get("section")) for e in edge.get("evidence") or ()])))
+    return out
 
 
 def select_days(G: nx.MultiDiGraph, day: str | None = None, week: str | None = None) -> list[str]:
