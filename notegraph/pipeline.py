@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,6 +24,7 @@ from .errors import OutputError
 from .export import graph_to_json, write_text_atomic
 from .graph import build_graph, weeks
 from .ingest import load_notes
+from .ingest.fingerprint import fingerprints
 from .models import Analysis, BuildSummary, Note
 from .ontology import Ontology, load_ontology
 from .query_index import index_path, write_index
@@ -200,6 +202,10 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
     paths = [Path(p) for p in paths]
     check_output_dir(out_dir, paths)
     ontology = load_ontology(user_concepts_file(paths))
+    inputs = _inputs_stamp(paths, out_dir, ontology, as_of) if use_cache else None
+    previous = _previous_build(out_dir, inputs)
+    if previous is not None:  # nothing changed since the last build: its outputs stand
+        return previous.model_copy(update={"reused": previous.notes, "seconds": time.perf_counter() - started})
     cache = AnalysisCache(out_dir / ".cache", f"{code_version()}-{ontology.version}") if use_cache else None
     notes, warnings = load_notes(paths, cache.note if cache else None)
 
@@ -222,10 +228,45 @@ def build(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1, use_cache: boo
     n_days = sum(1 for _, d in G.nodes(data=True) if d["kind"] == "day")
     n_concepts = sum(1 for _, d in G.nodes(data=True) if d["kind"] == "concept")
     warnings = [*warnings, *(w for n in notes for w in n.warnings)]
-    return BuildSummary(notes=len(notes), reused=reused, days=n_days, concepts=n_concepts,
-                        weeks=tuple(k for k in graphs if k != ALL), out_dir=str(out_dir),
-                        files=tuple(str(f) for f in files), warnings=tuple(warnings),
-                        seconds=time.perf_counter() - started)
+    summary = BuildSummary(notes=len(notes), reused=reused, days=n_days, concepts=n_concepts,
+                           weeks=tuple(k for k in graphs if k != ALL), out_dir=str(out_dir),
+                           files=tuple(str(f) for f in files), warnings=tuple(warnings),
+                           seconds=time.perf_counter() - started)
+    if inputs:
+        write_text_atomic(out_dir / LAST_BUILD, json.dumps({"inputs": inputs, "summary": summary.model_dump(
+            mode="json")}, ensure_ascii=False))
+    return summary
+
+
+LAST_BUILD = ".notegraph-build.json"
+
+
+def _inputs_stamp(paths: Sequence[Path], out_dir: Path, ontology: Ontology, as_of: dt.date | None) -> str | None:
+    """Hash of everything a build's outputs are made of: the note files (where they are and their
+    bytes), the output folder, the ontology, this notegraph and `as_of`; None if a file cannot be read."""
+    prints = fingerprints(paths)
+    if prints is None:
+        return None
+    digest = hashlib.sha256(f"{_package_version()}\0{ontology.version}\0{as_of}".encode())
+    for p in (out_dir, *paths):
+        digest.update(f"\0{Path(p).resolve()}".encode())
+    for source, sha in prints:
+        digest.update(f"\0{source}\0{sha}".encode())
+    return digest.hexdigest()
+
+
+def _previous_build(out_dir: Path, inputs: str | None) -> BuildSummary | None:
+    """The last build's summary if it was made from exactly `inputs` and its files are all there."""
+    if inputs is None:
+        return None
+    try:
+        last = json.loads((out_dir / LAST_BUILD).read_text(encoding="utf-8"))
+        if last.get("inputs") != inputs:
+            return None
+        summary = BuildSummary.model_validate(last["summary"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return summary if all(Path(f).is_file() for f in summary.files) else None
 
 
 def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> list[Path]:

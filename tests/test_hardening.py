@@ -320,6 +320,25 @@ def test_editing_one_note_re_analyses_only_that_note(tmp_path: Path, analysed: l
     assert "backpropagation" in _labels(out, "concept")
 
 
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path, analysed: list[str]):
+    notes, out = _five_notes(tmp_path), tmp_path / "out"
+    assert _build(notes, out).exit_code == 0
+    outputs = _snapshot(out)
+    analysed.clear()
+    result = _build(notes, out)
+    assert result.exit_code == 0 and "(5 reused from cache)" in result.output and analysed == []
+    assert _snapshot(out) == outputs  # not one output rewritten
+    report = next(out.glob("*W*/report.md"))  # a week's report
+    report.unlink()  # a missing output is written again
+    assert _build(notes, out).exit_code == 0 and report.is_file()
+    (notes / "2025-01-07.md").touch()  # a new mtime with the same bytes changes nothing
+    before = _snapshot(out)
+    assert _build(notes, out).exit_code == 0 and _snapshot(out) == before
+    (notes / "2025-01-10.md").write_text(DAY2 + "- 역전파로 기울기를 구했다.\n", encoding="utf-8")
+    assert _build(notes, out).exit_code == 0 and analysed == ["2025-01-10.md"]
+    assert "backpropagation" in _labels(out, "concept")
+
+
 def test_editing_concepts_yaml_re_analyses_every_note(tmp_path: Path, analysed: list[str]):
     notes, out = _five_notes(tmp_path), tmp_path / "out"
     (notes / "2025-01-06.md").write_text(DAY1 + "- 부캠 스터디 규칙 정리\n", encoding="utf-8")
