@@ -259,10 +259,17 @@ def retrievability(review_dates: Iterable[dt.date], as_of: dt.date) -> float:
     if not dates:
         return 0.0
     gaps = tuple((b - a).days for a, b in zip(dates, dates[1:], strict=False))
+    return _recall(gaps, (as_of - dates[-1]).days)
+
+
+@cache
+def _recall(gaps: tuple[int, ...], elapsed: int) -> float:
+    """Recall after `elapsed` days, reviews separated by `gaps`: memoised, since the concepts of one
+    day share their rhythm (every single-touch concept of a day has the same answer)."""
     stability, difficulty = _memory_state(gaps)
     card = Card(card_id=1, state=State.Review, stability=stability, difficulty=difficulty,
                 last_review=_BASE, due=_BASE)
-    return _scheduler().get_card_retrievability(card, _BASE + dt.timedelta(days=(as_of - dates[-1]).days))
+    return _scheduler().get_card_retrievability(card, _BASE + dt.timedelta(days=elapsed))
 
 
 def _due(v: _View) -> list[ReviewItem]:
