@@ -46,6 +46,9 @@ CREATE INDEX hits_concept ON hits (concept, ord);
 """
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every row, not one per call
+
+
 def index_path(graph_path: Path) -> Path:
     """Where the index of `graph_path` lives: `graph.json` → `graph.index.sqlite`."""
     return graph_path.with_name(graph_path.stem + SUFFIX)
@@ -70,7 +73,7 @@ def write_index(G: nx.MultiDiGraph, graph_path: Path, review: Sequence[ReviewIte
         "names": [(k, 0, n) for k, ids in concepts.items() for n in ids]
                  + [(k, 1, n) for k, ids in categories.items() for n in ids],
         "concepts": [(n, str(G.nodes[n].get("label", n)), G.nodes[n].get("category")) for n in nodes],
-        "hits": [(n, order, hit["week"], json.dumps(hit, ensure_ascii=False))
+        "hits": [(n, order, hit["week"], _encode(hit))
                  for n in nodes for order, hit in day_hit_records(G, n)],
         "review": [(i, it.kind, it.model_dump_json()) for i, it in enumerate(review or ())],
     }
