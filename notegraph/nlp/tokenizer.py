@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -50,6 +51,7 @@ class KiwiTokenizer:
         self.vocab = vocab
         self.kiwi = kiwi
         self.known_words = frozenset(known_words)
+        self._english_lemmas: dict[str, str] = {}  # english_lemma is pure given known_words
 
     def __call__(self, text: str) -> Doc:
         return self._make_doc(text, self.kiwi.tokenize(text, pretokenized=_pretokenize))
@@ -97,14 +99,22 @@ class KiwiTokenizer:
         lemmas: list[str] = []
         tags: list[str] = []
         cursor = 0
-        known = self.known_words
+        lemma_of = self._english_lemmas
         for start, end, forms, ktags in _group(text, morphs):
             if start > cursor:
-                _fill_gap(text[cursor:start], words, spaces, lemmas, tags)
+                if words and not spaces[-1] and start == cursor + 1 and text[cursor] == " ":
+                    spaces[-1] = True  # the usual gap: one space (what `_fill_gap` does, inlined)
+                else:
+                    _fill_gap(text[cursor:start], words, spaces, lemmas, tags)
             surface = text[start:end]
             if len(forms) == 1:
                 tag = ktags[0]
-                lemma = english_lemma(surface, known) if tag == "SL" else forms[0]
+                if tag == "SL":
+                    lemma = lemma_of.get(surface)
+                    if lemma is None:
+                        lemma = lemma_of[surface] = english_lemma(surface, self.known_words)
+                else:
+                    lemma = forms[0]
             else:
                 tag = "+".join(ktags)
                 lemma = "+".join(forms)
@@ -113,7 +123,8 @@ class KiwiTokenizer:
             lemmas.append(lemma)
             tags.append(tag)
             cursor = end
-        _fill_gap(text[cursor:], words, spaces, lemmas, tags)
+        if cursor < len(text):
+            _fill_gap(text[cursor:], words, spaces, lemmas, tags)
         out: list[Tok] = []
         idx = 0
         for word, space, lemma, tag in zip(words, spaces, lemmas, tags, strict=True):
@@ -156,9 +167,10 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def _norm(text: str) -> str:
-    """`fold`, skipping NFKC for ASCII text (NFKC leaves it as it is)."""
-    return text.casefold() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    """`fold`, remembered: a corpus repeats the same few thousand morphemes."""
+    return fold(text)
 
 
 def _pretokenize(text: str) -> list[tuple[int, int, str]]:
@@ -171,15 +183,21 @@ def _group(text: str, morphs: list[Any]) -> list[list[Any]]:
     n = len(text)
     spans = [(m.start, m.start + m.len, m.form, m.tag) for m in morphs]
     spans.sort(key=_SPAN)  # stable: morphemes of one span keep Kiwi's order
+    last_end = -1
     for start, end, form, tag in spans:
-        start, end = min(max(start, 0), n), min(end, n)
-        if groups and start < groups[-1][1]:
+        if start < 0 or start > n:
+            start = 0 if start < 0 else n
+        if end > n:
+            end = n
+        if start < last_end:
             last = groups[-1]
-            last[1] = max(last[1], end)
+            if end > last_end:
+                last[1] = last_end = end
             last[2].append(form)
             last[3].append(tag)
         elif end > start:
             groups.append([start, end, [form], [tag]])
+            last_end = end
     return groups
 
 
