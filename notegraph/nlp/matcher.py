@@ -131,26 +131,33 @@ def find_hits(tokens: Sequence[Tok], index: ConceptIndex) -> list[ConceptHit]:
     """Every (possibly overlapping) concept name in one text's tokens, in reading order."""
     hits: list[ConceptHit] = []
     keys = [token_key(t) for t in tokens]
+    prefixes, names, spaced = index.prefixes, index.keys, index.spaced
+    n = len(tokens)
     for i, tok in enumerate(tokens):
-        if not keys[i]:
+        acc = keys[i]
+        if not acc:
             continue
         found = False
-        acc = ""
-        split_word = False  # the run crosses a gap between two Latin words
-        for j in range(i, min(len(tokens), i + MAX_TOKENS)):
-            if j > i and not _may_continue(tokens[j - 1], tokens[j], keys[j]):
-                break
-            if j > i and tokens[j - 1].whitespace_ and tokens[j - 1].tag_ == "SL" and tokens[j].tag_ == "SL":
-                split_word = True
-            acc += keys[j]
-            if acc not in index.prefixes:
-                break
-            # a one-word name is never assembled from two written words: "log it" is not "logit"
-            if split_word and acc not in index.spaced:
-                continue
-            if keys[j] and acc in index.keys:
-                hits.append(ConceptHit(tok.idx, tokens[j].idx + len(tokens[j].text), index.keys[acc]))
+        if acc in prefixes:
+            if acc in names:
+                hits.append(ConceptHit(tok.idx, tok.idx + len(tok.text), names[acc]))
                 found = True
+            split_word = False  # the run crosses a gap between two Latin words
+            for j in range(i + 1, min(n, i + MAX_TOKENS)):
+                prev, cur, key = tokens[j - 1], tokens[j], keys[j]
+                if not key and not _may_continue(prev, cur, key):
+                    break
+                if prev.whitespace_ and prev.tag_ == "SL" and cur.tag_ == "SL":
+                    split_word = True
+                acc += key
+                if acc not in prefixes:
+                    break
+                # a one-word name is never assembled from two written words: "log it" is not "logit"
+                if split_word and acc not in spaced:
+                    continue
+                if key and acc in names:
+                    hits.append(ConceptHit(tok.idx, cur.idx + len(cur.text), names[acc]))
+                    found = True
         if not found and "." in tok.text and tok.tag_ == "SL":
             hits += _dotted_tail(tok, index)
     hits += _coordinated(tokens, keys, hits, index)

@@ -172,16 +172,16 @@ def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
 
     prev: Any = None
     for t, ok in zip(tokens, free, strict=True):
-        noun = ok and t.tag_ in _NOUN_TAGS and bool(_HANGUL.match(t.text)) and t.text not in stop and (
+        tag = t.tag_
+        noun = ok and tag in _NOUN_TAGS and bool(_HANGUL.match(t.text)) and t.text not in stop and (
             len(t.text) >= 2 or bool(run) and run[-1].whitespace_ == "")  # 경사하강+법, 학습+률
-        # a run never starts glued to a number or prefix: "2차원 배열", "비선형 회귀" are not terms here
-        glued = prev is not None and prev.whitespace_ == "" and prev.tag_ in _GLUE_TAGS
-        suffix = ok and t.tag_ == "XSN" and bool(run) and run[-1].whitespace_ == ""  # 학습+률, 정규+화
+        suffix = ok and tag == "XSN" and bool(run) and run[-1].whitespace_ == ""  # 학습+률, 정규+화
         if (noun or suffix) and run and run[-1].whitespace_ in ("", " "):
             run.append(t)
         else:
             flush()
-            if noun and not glued:
+            # a run never starts glued to a number or prefix: "2차원 배열", "비선형 회귀" are not terms here
+            if noun and not (prev is not None and prev.whitespace_ == "" and prev.tag_ in _GLUE_TAGS):
                 run.append(t)
         prev = t
     flush()
