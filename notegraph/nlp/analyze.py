@@ -46,15 +46,15 @@ def _segment(note: Note, seg: Segment, texts: list[TextHits], ontology: Ontology
     context = _day_key(day_text)
     named: list[Mention] = []
     found: list[Mention] = []
-    for block, doc in zip(seg.blocks, texts, strict=True):
-        if doc.text != block.text or note.text[block.start:block.end] != block.text:
+    for block, th in zip(seg.blocks, texts, strict=True):
+        if th.text != block.text or note.text[block.start:block.end] != block.text:
             continue  # offsets we cannot trust: better no mention than a wrong one
         masked = _relative_masks(block)
-        hits = [h for h in doc.concept_hits
+        hits = [h for h in th.concept_hits
                 if not _overlaps(h.start, h.end, masked) and _guarded_ok(h, block.text, ontology, context)]
         code_hits, code_calls = _code_hits(block, note.text, ontology, calls)
         hits += [h for h in code_hits if _guarded_ok(h, block.text, ontology, context)]
-        bare = [c for c in doc.call_hits if not _overlaps(c.start, c.end, masked)]
+        bare = [c for c in th.call_hits if not _overlaps(c.start, c.end, masked)]
         hits += [h for h in (resolve_call(c, block.text, day_text) for c in bare + code_calls) if h is not None]
         for h in select_longest(hits):
             origin = "user" if h.concept_id in ontology.user_ids else "ontology"
@@ -64,7 +64,7 @@ def _segment(note: Note, seg: Segment, texts: list[TextHits], ontology: Ontology
         for spec in link_specs:
             specs.setdefault(spec.id, spec)
         linked = [(m.start - block.start, m.end - block.start) for m in links]
-        for t in doc.term_hits:
+        for t in th.term_hits:
             if not _overlaps(t.start, t.end, masked + linked):
                 found.append(_mention(note, seg, block, t.start, t.end, term_id(t.label), "discovered"))
                 specs.setdefault(term_id(t.label), discovered_spec(t.label))
