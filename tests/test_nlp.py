@@ -15,6 +15,7 @@ from notegraph.models import Block, CategorySpec, ConceptSpec, InferenceRule, Me
 from notegraph.nlp import analyze_notes, load_nlp
 from notegraph.nlp.english import english_lemma
 from notegraph.nlp.matcher import select_longest
+from notegraph.nlp.pipeline import find_all
 from notegraph.ontology import Ontology
 
 REFERENCE = Path(__file__).resolve().parent.parent / "notes" / "000_19bc4f7d3c089dca.txt"
@@ -161,6 +162,19 @@ def test_pipe_gives_the_same_docs_as_one_call_per_text(nlp) -> None:
     piped = [[(t.text, t.tag_, t.lemma_) for t in d] for d in nlp.pipe(lines)]
     single = [[(t.text, t.tag_, t.lemma_) for t in nlp(ln)] for ln in lines]
     assert piped == single
+
+
+def test_analysis_tokens_and_hits_are_the_docs(nlp) -> None:
+    """The analysis skips spaCy Docs for speed; it must see exactly what `nlp.pipe` puts in them."""
+    lines = [*REFERENCE.read_text(encoding="utf-8").split("\n"), "", "  두 칸\t탭  그리고 ", "메모리를 복사했다 😀"]
+    docs = list(nlp.pipe(lines))
+    toks = list(nlp.tokenizer.pipe_tokens(lines))
+    assert [[tuple(t) for t in ts] for ts in toks] == [
+        [(t.text, t.idx, t.tag_, t.lemma_, t.norm_, t.whitespace_) for t in d] for d in docs]
+    found = list(find_all(nlp, lines))
+    assert [h.text for h in found] == lines
+    assert [(h.concept_hits, h.call_hits, h.term_hits) for h in found] == [
+        (d._.concept_hits, d._.call_hits, d._.term_hits) for d in docs]
 
 
 def test_pipe_batches_texts_through_kiwi(nlp) -> None:

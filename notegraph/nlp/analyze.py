@@ -4,17 +4,18 @@ decide per day (guards, longest match, masked spans, links, inference) what each
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from ..models import Analysis, Block, ConceptSpec, Mention, Note, Segment
-from ..ontology import Ontology, normalize_name
+from ..ontology import Ontology
 from .calls import CallHit, CallIndex, resolve_call
 from .inference import infer
 from .links import link_mentions
 from .matcher import ConceptHit, guard_ok, select_longest
+from .pipeline import TextHits, find_all
 from .terms import StopWords, discovered_spec, load_stopwords, term_id
 
 _CALL = re.compile(r"\s*\(.*\)\s*$")
@@ -26,34 +27,34 @@ def analyze_notes(notes: Sequence[Note], nlp: Language, ontology: Ontology) -> l
     stop = load_stopwords()
     calls = nlp.get_pipe("notegraph_concepts").calls if "notegraph_concepts" in nlp.pipe_names else {}
     blocks = [b for note in notes for seg in note.segments for b in seg.blocks]
-    docs = iter(nlp.pipe(b.text for b in blocks))
+    found = find_all(nlp, [b.text for b in blocks])
     out = []
     for note in notes:
         mentions: list[Mention] = []
         specs: dict[str, ConceptSpec] = {}
         for seg in note.segments:
-            seg_docs = [next(docs) for _ in seg.blocks]
-            mentions += _segment(note, seg, seg_docs, ontology, stop, specs, calls)
+            seg_hits = [next(found) for _ in seg.blocks]
+            mentions += _segment(note, seg, seg_hits, ontology, stop, specs, calls)
         mentions.sort(key=lambda m: (m.start, m.end, m.concept_id))
         out.append(Analysis(note=note, mentions=tuple(mentions), discovered=tuple(specs.values())))
     return out
 
 
-def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop: StopWords,
+def _segment(note: Note, seg: Segment, texts: list[TextHits], ontology: Ontology, stop: StopWords,
              specs: dict[str, ConceptSpec], calls: CallIndex) -> list[Mention]:
     day_text = "\n".join(b.text for b in seg.blocks)
-    context = normalize_name(day_text)
+    context = _day_key(day_text)
     named: list[Mention] = []
     found: list[Mention] = []
-    for block, doc in zip(seg.blocks, docs, strict=True):
-        if doc.text != block.text or note.text[block.start:block.end] != block.text:
+    for block, th in zip(seg.blocks, texts, strict=True):
+        if th.text != block.text or note.text[block.start:block.end] != block.text:
             continue  # offsets we cannot trust: better no mention than a wrong one
         masked = _relative_masks(block)
-        hits = [h for h in doc._.concept_hits or ()
+        hits = [h for h in th.concept_hits
                 if not _overlaps(h.start, h.end, masked) and _guarded_ok(h, block.text, ontology, context)]
         code_hits, code_calls = _code_hits(block, note.text, ontology, calls)
         hits += [h for h in code_hits if _guarded_ok(h, block.text, ontology, context)]
-        bare = [c for c in doc._.call_hits or () if not _overlaps(c.start, c.end, masked)]
+        bare = [c for c in th.call_hits if not _overlaps(c.start, c.end, masked)]
         hits += [h for h in (resolve_call(c, block.text, day_text) for c in bare + code_calls) if h is not None]
         for h in select_longest(hits):
             origin = "user" if h.concept_id in ontology.user_ids else "ontology"
@@ -63,11 +64,17 @@ def _segment(note: Note, seg: Segment, docs: list[Doc], ontology: Ontology, stop
         for spec in link_specs:
             specs.setdefault(spec.id, spec)
         linked = [(m.start - block.start, m.end - block.start) for m in links]
-        for t in doc._.term_hits or ():
+        for t in th.term_hits:
             if not _overlaps(t.start, t.end, masked + linked):
                 found.append(_mention(note, seg, block, t.start, t.end, term_id(t.label), "discovered"))
                 specs.setdefault(term_id(t.label), discovered_spec(t.label))
     return named + infer(named, ontology.rules) + found
+
+
+def _day_key(text: str) -> str:
+    """`normalize_name` of a whole day (the guards' context), with the per-character filter in C:
+    a day is thousands of characters."""
+    return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _mention(note: Note, seg: Segment, block: Block, start: int, end: int, cid: str, origin: str) -> Mention:

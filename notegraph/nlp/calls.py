@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import yaml
 
 from ..errors import OntologyError
 from ..ontology import Ontology
 from .matcher import ConceptHit
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
+from .tokenizer import Tok
 
 API_CONTEXT_FILE = Path(__file__).resolve().parent.parent / "data" / "api_context.yaml"
 
@@ -80,11 +79,10 @@ def call_index(ontology: Ontology) -> CallIndex:
     return {key: tuple(v) for key, v in index.items()}
 
 
-def find_calls(doc: Doc, calls: CallIndex, known: dict[str, str]) -> list[CallHit]:
+def find_calls(tokens: Sequence[Tok], calls: CallIndex, known: dict[str, str]) -> list[CallHit]:
     """Latin words written as a call (`cat(`, no space before the bracket) whose key is not
     already a concept name of its own."""
     out = []
-    tokens = list(doc)
     for tok, nxt in zip(tokens, tokens[1:], strict=False):
         if nxt.text.startswith("(") and not tok.whitespace_ and tok.tag_ == "SL" and "." not in tok.text:
             key = _key(tok.text)

@@ -11,17 +11,17 @@ a token, so particles ("텐서를") stay outside the surface. Keys keep "+" and 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..ontology import Ontology, normalize_name
 from .english import english_lemma
-from .tokenizer import LATIN, KiwiTokenizer, fold
+from .tokenizer import LATIN, KiwiTokenizer, Tok, fold
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
 # tokens without letters that may sit inside a name: Cross-Entropy, one_hot, Q/K/V, Doc2Vec·BERT
 JOINERS = frozenset("-_/.·'’ @&–—")
@@ -52,13 +52,16 @@ class ConceptIndex:
         return cls(dict(keys), prefixes, frozenset(spaced))
 
 
-def token_key(token: Token) -> str:
+def token_key(token: Tok | Token) -> str:
     """Letters, digits, '+' and '#' of the token's normalised lemma; nothing for the adnominal
     ending between a modifier and its noun, so "볼록한 함수" and "희소한 행렬" key like the names
     "볼록 함수" and "희소 행렬", and "확률적인 경사하강법" like "확률적 경사하강법"."""
     if token.text in _ADNOMINAL and token.tag_.endswith("+ETM"):
         return ""
-    return "".join(ch for ch in token.norm_ if ch.isalnum() or ch in "+#")
+    norm = token.norm_
+    if norm.isalnum():  # most tokens: nothing to drop
+        return norm
+    return "".join(ch for ch in norm if ch.isalnum() or ch in "+#")
 
 
 # 하다-adjective/verb and 이다 endings that only join a modifier to its noun: "볼록/한", "적/인"
@@ -70,7 +73,7 @@ def name_key(tokenizer: KiwiTokenizer, name: str) -> str:
     return _joined(list(tokenizer(name)))
 
 
-def _joined(tokens: list[Token]) -> str:
+def _joined(tokens: Sequence[Tok | Token]) -> str:
     """Tokens' keys concatenated; an adnominal ending only vanishes inside the name, as it does in
     a note's matched run ("스케일 인" keeps its 인, or it would be every "스케일")."""
     keys = [token_key(t) for t in tokens]
@@ -85,8 +88,8 @@ def name_keys(tokenizer: KiwiTokenizer, ontology: Ontology) -> list[tuple[str, s
     pairs = [(spec.id, name) for spec in ontology.concepts.values() for name in spec.names]
     out = [(cid, name, ascii_key(name, tokenizer.known_words)) for cid, name in pairs if name.isascii()]
     korean = [(cid, name) for cid, name in pairs if not name.isascii()]
-    docs = tokenizer.pipe(name for _, name in korean)
-    out += [(cid, name, _joined(list(doc))) for (cid, name), doc in zip(korean, docs, strict=True)]
+    tokens = tokenizer.pipe_tokens(name for _, name in korean)
+    out += [(cid, name, _joined(toks)) for (cid, name), toks in zip(korean, tokens, strict=True)]
     return out
 
 
@@ -124,31 +127,37 @@ def build_index(tokenizer: KiwiTokenizer, ontology: Ontology) -> ConceptIndex:
 _SEPARATED = re.compile(r"[A-Za-z0-9][^A-Za-z0-9가-힣]+[A-Za-z0-9]")
 
 
-def find_hits(doc: Doc, index: ConceptIndex) -> list[ConceptHit]:
-    """Every (possibly overlapping) concept name in the doc, in reading order."""
+def find_hits(tokens: Sequence[Tok], index: ConceptIndex) -> list[ConceptHit]:
+    """Every (possibly overlapping) concept name in one text's tokens, in reading order."""
     hits: list[ConceptHit] = []
-    tokens = list(doc)
     keys = [token_key(t) for t in tokens]
+    prefixes, names, spaced = index.prefixes, index.keys, index.spaced
+    n = len(tokens)
     for i, tok in enumerate(tokens):
-        if not keys[i]:
+        acc = keys[i]
+        if not acc:
             continue
         found = False
-        acc = ""
-        split_word = False  # the run crosses a gap between two Latin words
-        for j in range(i, min(len(tokens), i + MAX_TOKENS)):
-            if j > i and not _may_continue(tokens[j - 1], tokens[j], keys[j]):
-                break
-            if j > i and tokens[j - 1].whitespace_ and tokens[j - 1].tag_ == "SL" and tokens[j].tag_ == "SL":
-                split_word = True
-            acc += keys[j]
-            if acc not in index.prefixes:
-                break
-            # a one-word name is never assembled from two written words: "log it" is not "logit"
-            if split_word and acc not in index.spaced:
-                continue
-            if keys[j] and acc in index.keys:
-                hits.append(ConceptHit(tok.idx, tokens[j].idx + len(tokens[j].text), index.keys[acc]))
+        if acc in prefixes:
+            if acc in names:
+                hits.append(ConceptHit(tok.idx, tok.idx + len(tok.text), names[acc]))
                 found = True
+            split_word = False  # the run crosses a gap between two Latin words
+            for j in range(i + 1, min(n, i + MAX_TOKENS)):
+                prev, cur, key = tokens[j - 1], tokens[j], keys[j]
+                if not key and not _may_continue(prev, cur, key):
+                    break
+                if prev.whitespace_ and prev.tag_ == "SL" and cur.tag_ == "SL":
+                    split_word = True
+                acc += key
+                if acc not in prefixes:
+                    break
+                # a one-word name is never assembled from two written words: "log it" is not "logit"
+                if split_word and acc not in spaced:
+                    continue
+                if key and acc in names:
+                    hits.append(ConceptHit(tok.idx, cur.idx + len(cur.text), names[acc]))
+                    found = True
         if not found and "." in tok.text and tok.tag_ == "SL":
             hits += _dotted_tail(tok, index)
     hits += _coordinated(tokens, keys, hits, index)
@@ -158,7 +167,7 @@ def find_hits(doc: Doc, index: ConceptIndex) -> list[ConceptHit]:
 CONJUNCTIONS = frozenset({"and", "or", "vs", "&", "/", ",", "·", "및", "와", "과", "나", "이나"})
 
 
-def _coordinated(tokens: list[Token], keys: list[str], hits: list[ConceptHit],
+def _coordinated(tokens: Sequence[Tok], keys: list[str], hits: list[ConceptHit],
                  index: ConceptIndex) -> list[ConceptHit]:
     """Shared heads in coordination: "Supervised and Unsupervised Learning", "Ridge/Lasso
     regression", "L1, L2 norm" name two concepts although the head word is written once. When a
@@ -187,7 +196,7 @@ def _coordinated(tokens: list[Token], keys: list[str], hits: list[ConceptHit],
     return out
 
 
-def _may_continue(prev: Token, tok: Token, key: str) -> bool:
+def _may_continue(prev: Tok, tok: Tok, key: str) -> bool:
     """A name may span a single space, joiner characters or an adnominal ending, never a line break
     or other punctuation."""
     if key:
@@ -197,7 +206,7 @@ def _may_continue(prev: Token, tok: Token, key: str) -> bool:
     return (tok.text in JOINERS or tok.text in _ADNOMINAL) and "\n" not in prev.whitespace_
 
 
-def _dotted_tail(tok: Token, index: ConceptIndex) -> list[ConceptHit]:
+def _dotted_tail(tok: Tok, index: ConceptIndex) -> list[ConceptHit]:
     """`F.relu`, `x.view`, `torch.nn.Linear`: when the whole dotted name is unknown, its last
     attribute still names the concept."""
     head, _, tail = tok.text.rpartition(".")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiwipiepy import Kiwi
 from spacy.language import Language
@@ -14,10 +15,10 @@ from spacy.tokens import Doc
 
 from .. import usercache
 from ..ontology import Ontology
-from .calls import CallIndex, call_index, find_calls
-from .matcher import ConceptIndex, build_index, find_hits
-from .terms import find_terms, load_stopwords
-from .tokenizer import KiwiLanguage, KiwiTokenizer
+from .calls import CallHit, CallIndex, call_index, find_calls
+from .matcher import ConceptHit, ConceptIndex, build_index, find_hits
+from .terms import TermHit, find_terms, load_stopwords
+from .tokenizer import KiwiLanguage, KiwiTokenizer, Tok, doc_tokens
 
 _CACHE: dict[tuple[str, bool], Language] = {}
 _HANGUL_NAME = re.compile(r"^[\uac00-\ud7a3 ]+$")
@@ -41,9 +42,13 @@ class ConceptMatcher:
         self.calls: CallIndex = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.concept_hits = find_hits(doc, self.index)
-        doc._.call_hits = find_calls(doc, self.calls, self.index.keys)
+        tokens = doc_tokens(doc)
+        doc._.concept_hits, doc._.call_hits = self.find(tokens)
         return doc
+
+    def find(self, tokens: Sequence[Tok]) -> tuple[list[ConceptHit], list[CallHit]]:
+        """Concept hits and bare calls in one text's tokens."""
+        return find_hits(tokens, self.index), find_calls(tokens, self.calls, self.index.keys)
 
 
 class TermFinder:
@@ -54,9 +59,36 @@ class TermFinder:
         self.known: Any = lambda _name: False
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = [(h.start, h.end) for h in doc._.concept_hits or ()]
-        doc._.term_hits = find_terms(list(doc), taken, self.stop, self.known)
+        doc._.term_hits = self.find(doc_tokens(doc), doc._.concept_hits or ())
         return doc
+
+    def find(self, tokens: Sequence[Tok], concept_hits: Iterable[ConceptHit]) -> list[TermHit]:
+        """Term candidates in one text's tokens, outside its concept hits."""
+        return find_terms(tokens, [(h.start, h.end) for h in concept_hits], self.stop, self.known)
+
+
+class TextHits(NamedTuple):
+    """What the pipeline's components find in one text: a Doc's `._.concept_hits`, `._.call_hits`
+    and `._.term_hits`, and the text as its tokens spell it."""
+
+    text: str
+    concept_hits: list[ConceptHit]
+    call_hits: list[CallHit]
+    term_hits: list[TermHit]
+
+
+def find_all(nlp: Language, texts: Iterable[str]) -> Iterator[TextHits]:
+    """`nlp.pipe(texts)` reduced to the hits: same tokens and components, but no spaCy Doc or
+    Token objects, which cost more than Kiwi itself on a corpus (the analysis reads only the hits)."""
+    matcher = nlp.get_pipe("notegraph_concepts") if "notegraph_concepts" in nlp.pipe_names else None
+    finder = nlp.get_pipe("notegraph_terms") if "notegraph_terms" in nlp.pipe_names else None
+    tokenizer = nlp.tokenizer
+    stream = (tokenizer.pipe_tokens(texts) if isinstance(tokenizer, KiwiTokenizer)
+              else (doc_tokens(nlp.make_doc(t)) for t in texts))
+    for tokens in stream:
+        concepts, calls = matcher.find(tokens) if matcher else ([], [])
+        terms = finder.find(tokens, concepts) if finder else []
+        yield TextHits("".join([t.text + t.whitespace_ for t in tokens]), concepts, calls, terms)
 
 
 @Language.factory("notegraph_concepts")

@@ -10,10 +10,11 @@ without spaCy or Kiwi.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -57,7 +58,11 @@ class StopWords:
     api_heads: frozenset[str] = frozenset()
 
     def __contains__(self, word: str) -> bool:
-        return normalize_name(word) in self.words
+        return _normalized(word) in self.words
+
+
+# the same few thousand words are looked up for every token of a corpus
+_normalized = lru_cache(maxsize=1 << 16)(normalize_name)
 
 
 @cache
@@ -85,7 +90,7 @@ def term_id(label: str) -> str:
 
 def classify(text: str, stop: StopWords) -> TermKind | None:
     """The kind of term a single Latin token looks like, or None for ordinary words and junk."""
-    if text in stop or len(normalize_name(text)) < 2:
+    if text in stop or len(_normalized(text)) < 2:
         return None
     if _API.match(text):
         parts = text.split(".")
@@ -102,7 +107,7 @@ def classify(text: str, stop: StopWords) -> TermKind | None:
     if _IDENT.match(text) and "_" in text and len(text) >= 5:
         return "identifier"
     if _ACRONYM.match(text):
-        if _ROMAN.match(text) or normalize_name(text.rstrip("0123456789")) in stop.words:
+        if _ROMAN.match(text) or _normalized(text.rstrip("0123456789")) in stop.words:
             return None  # "그래프 신경망 II" numbers a part; it names nothing
         return "acronym"
     if _CAMEL.match(text) and text[0].isupper() and len(re.findall(r"[A-Z][a-z]", text)) <= 3:
@@ -121,7 +126,7 @@ def find_terms(tokens: Sequence[Any], taken: Sequence[tuple[int, int]], stop: St
                known: Callable[[str], bool] = lambda _: False) -> list[TermHit]:
     """Candidate terms in one doc's tokens; tokens overlapping `taken` (concept names, masked
     spans) are never part of a candidate, nor is anything `known` (an ontology name)."""
-    free = [not any(t.idx < e and s < t.idx + len(t.text) for s, e in taken) for t in tokens]
+    free = _free(tokens, taken)
     hits: list[TermHit] = []
     for t, ok in zip(tokens, free, strict=True):
         if ok and t.tag_ == "SL":
@@ -133,6 +138,20 @@ def find_terms(tokens: Sequence[Any], taken: Sequence[tuple[int, int]], stop: St
     return sorted(hits)
 
 
+def _free(tokens: Sequence[Any], taken: Sequence[tuple[int, int]]) -> list[bool]:
+    """Per token: overlaps none of the `taken` spans. Tokens follow each other without overlap, so
+    a span's tokens are one slice, found by bisection (a scan of every span per token was quadratic)."""
+    free = [True] * len(tokens)
+    if not taken:
+        return free
+    starts = [t.idx for t in tokens]
+    ends = [t.idx + len(t.text) for t in tokens]
+    for s, e in taken:
+        for i in range(bisect_right(ends, s), bisect_left(starts, e)):
+            free[i] = False
+    return free
+
+
 def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
                known: Callable[[str], bool]) -> list[TermHit]:
     """Runs of 2-4 Korean nouns (NNG/NNP of 2+ syllables, or a 1-syllable noun or suffix glued to the
@@ -141,6 +160,8 @@ def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
     run: list[Any] = []
 
     def flush() -> None:
+        if not run:
+            return
         nouns = [t for t in run if t.tag_ in _NOUN_TAGS]
         if 2 <= len(nouns) <= MAX_COMPOUND and len({t.text for t in nouns}) > 1:  # not 중간중간
             start, end = run[0].idx, run[-1].idx + len(run[-1].text)
@@ -151,16 +172,16 @@ def _compounds(tokens: Sequence[Any], free: list[bool], stop: StopWords,
 
     prev: Any = None
     for t, ok in zip(tokens, free, strict=True):
-        noun = ok and t.tag_ in _NOUN_TAGS and bool(_HANGUL.match(t.text)) and t.text not in stop and (
+        tag = t.tag_
+        noun = ok and tag in _NOUN_TAGS and bool(_HANGUL.match(t.text)) and t.text not in stop and (
             len(t.text) >= 2 or bool(run) and run[-1].whitespace_ == "")  # 경사하강+법, 학습+률
-        # a run never starts glued to a number or prefix: "2차원 배열", "비선형 회귀" are not terms here
-        glued = prev is not None and prev.whitespace_ == "" and prev.tag_ in _GLUE_TAGS
-        suffix = ok and t.tag_ == "XSN" and bool(run) and run[-1].whitespace_ == ""  # 학습+률, 정규+화
+        suffix = ok and tag == "XSN" and bool(run) and run[-1].whitespace_ == ""  # 학습+률, 정규+화
         if (noun or suffix) and run and run[-1].whitespace_ in ("", " "):
             run.append(t)
         else:
             flush()
-            if noun and not glued:
+            # a run never starts glued to a number or prefix: "2차원 배열", "비선형 회귀" are not terms here
+            if noun and not (prev is not None and prev.whitespace_ == "" and prev.tag_ in _GLUE_TAGS):
                 run.append(t)
         prev = t
     flush()

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
-from typing import Any
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from kiwipiepy import Kiwi
 from spacy.lang.xx import MultiLanguage
@@ -29,6 +31,19 @@ LATIN = re.compile(r"[A-Za-z](?:\w*[A-Za-z0-9])?(?:\.[A-Za-z_](?:\w*[A-Za-z0-9])
 _SPACE_RUN = re.compile(r"\s+|\S+")
 
 
+class Tok(NamedTuple):
+    """One token as the matcher and term finder read it, under spaCy's attribute names: the
+    analysis of a whole corpus reads these instead of spaCy `Token`s, which are built anew (and
+    slowly) on every iteration over a Doc."""
+
+    text: str
+    idx: int
+    tag_: str
+    lemma_: str
+    norm_: str
+    whitespace_: str
+
+
 class KiwiTokenizer:
     """Callable spaCy tokenizer; `pipe` feeds Kiwi whole batches (about 2x faster than one call per text)."""
 
@@ -36,6 +51,7 @@ class KiwiTokenizer:
         self.vocab = vocab
         self.kiwi = kiwi
         self.known_words = frozenset(known_words)
+        self._english_lemmas: dict[str, str] = {}  # english_lemma is pure given known_words
 
     def __call__(self, text: str) -> Doc:
         return self._make_doc(text, self.kiwi.tokenize(text, pretokenized=_pretokenize))
@@ -50,6 +66,18 @@ class KiwiTokenizer:
         if batch:
             yield from self._batch(batch)
 
+    def pipe_tokens(self, texts: Iterable[str], batch_size: int = 512) -> Iterator[list[Tok]]:
+        """The tokens `pipe` would put in each text's Doc, without building the Doc (whole batches
+        through Kiwi, as `pipe`)."""
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from map(self.tokens, batch, self.kiwi.tokenize(batch, pretokenized=_pretokenize))
+                batch = []
+        if batch:
+            yield from map(self.tokens, batch, self.kiwi.tokenize(batch, pretokenized=_pretokenize))
+
     def _batch(self, batch: list[str | Doc]) -> Iterator[Doc]:
         strings = [t for t in batch if isinstance(t, str)]
         analysed = iter(self.kiwi.tokenize(strings, pretokenized=_pretokenize)) if strings else iter(())
@@ -57,31 +85,52 @@ class KiwiTokenizer:
             yield item if isinstance(item, Doc) else self._make_doc(item, next(analysed))
 
     def _make_doc(self, text: str, morphs: list[Any]) -> Doc:
+        toks = self.tokens(text, morphs)
+        doc = Doc(self.vocab, words=[t.text for t in toks], spaces=[bool(t.whitespace_) for t in toks],
+                  tags=[t.tag_ for t in toks], lemmas=[t.lemma_ for t in toks])
+        for token, tok in zip(doc, toks, strict=True):
+            token.norm_ = tok.norm_
+        return doc
+
+    def tokens(self, text: str, morphs: list[Any]) -> list[Tok]:
+        """Kiwi's morphemes for `text` as tokens covering the text exactly (gaps become tokens)."""
         words: list[str] = []
         spaces: list[bool] = []
         lemmas: list[str] = []
         tags: list[str] = []
         cursor = 0
+        lemma_of = self._english_lemmas
         for start, end, forms, ktags in _group(text, morphs):
-            _fill_gap(text[cursor:start], words, spaces, lemmas, tags)
+            if start > cursor:
+                if words and not spaces[-1] and start == cursor + 1 and text[cursor] == " ":
+                    spaces[-1] = True  # the usual gap: one space (what `_fill_gap` does, inlined)
+                else:
+                    _fill_gap(text[cursor:start], words, spaces, lemmas, tags)
             surface = text[start:end]
-            if len(forms) == 1 and ktags[0] == "SL":
-                lemma = english_lemma(surface, self.known_words)
-            elif len(forms) == 1:
-                lemma = forms[0]
+            if len(forms) == 1:
+                tag = ktags[0]
+                if tag == "SL":
+                    lemma = lemma_of.get(surface)
+                    if lemma is None:
+                        lemma = lemma_of[surface] = english_lemma(surface, self.known_words)
+                else:
+                    lemma = forms[0]
             else:
+                tag = "+".join(ktags)
                 lemma = "+".join(forms)
             words.append(surface)
             spaces.append(False)
             lemmas.append(lemma)
-            tags.append("+".join(ktags))
+            tags.append(tag)
             cursor = end
-        _fill_gap(text[cursor:], words, spaces, lemmas, tags)
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas)
-        for token in doc:
-            lemma = token.lemma_
-            token.norm_ = fold(token.text if "+" in token.tag_ else lemma)
-        return doc
+        if cursor < len(text):
+            _fill_gap(text[cursor:], words, spaces, lemmas, tags)
+        out: list[Tok] = []
+        idx = 0
+        for word, space, lemma, tag in zip(words, spaces, lemmas, tags, strict=True):
+            out.append(Tok(word, idx, tag, lemma, _norm(word if "+" in tag else lemma), " " if space else ""))
+            idx += len(word) + space
+        return out
 
     # spaCy serialisation hooks (nothing to save: the tokenizer is rebuilt from the ontology)
     def to_bytes(self, **_: Any) -> bytes:
@@ -95,6 +144,11 @@ class KiwiTokenizer:
 
     def from_disk(self, _path: Any, **_: Any) -> KiwiTokenizer:
         return self
+
+
+def doc_tokens(doc: Doc) -> list[Tok]:
+    """A Doc's tokens as `Tok`s (what `KiwiTokenizer.tokens` gave for its text)."""
+    return [Tok(t.text, t.idx, t.tag_, t.lemma_, t.norm_, t.whitespace_) for t in doc]
 
 
 class KiwiLanguage(MultiLanguage):
@@ -113,23 +167,41 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
+def _norm(text: str) -> str:
+    """`fold`, remembered: a corpus repeats the same few thousand morphemes."""
+    return fold(text)
+
+
 def _pretokenize(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), "SL") for m in LATIN.finditer(text)]
 
 
-def _group(text: str, morphs: list[Any]) -> list[tuple[int, int, list[str], list[str]]]:
-    """Morphemes whose spans overlap (contractions) merged into one (start, end, forms, tags)."""
-    groups: list[tuple[int, int, list[str], list[str]]] = []
+def _group(text: str, morphs: list[Any]) -> list[list[Any]]:
+    """Morphemes whose spans overlap (contractions) merged into one [start, end, forms, tags]."""
+    groups: list[list[Any]] = []
     n = len(text)
-    for m in sorted(morphs, key=lambda m: (m.start, m.start + m.len)):
-        start, end = min(max(m.start, 0), n), min(m.start + m.len, n)
-        tag = str(m.tag)
-        if groups and start < groups[-1][1]:
-            g_start, g_end, forms, tags = groups[-1]
-            groups[-1] = (g_start, max(g_end, end), [*forms, m.form], [*tags, tag])
+    spans = [(m.start, m.start + m.len, m.form, m.tag) for m in morphs]
+    spans.sort(key=_SPAN)  # stable: morphemes of one span keep Kiwi's order
+    last_end = -1
+    for start, end, form, tag in spans:
+        if start < 0 or start > n:
+            start = 0 if start < 0 else n
+        if end > n:
+            end = n
+        if start < last_end:
+            last = groups[-1]
+            if end > last_end:
+                last[1] = last_end = end
+            last[2].append(form)
+            last[3].append(tag)
         elif end > start:
-            groups.append((start, end, [m.form], [tag]))
+            groups.append([start, end, [form], [tag]])
+            last_end = end
     return groups
+
+
+_SPAN = itemgetter(0, 1)
 
 
 def _fill_gap(gap: str, words: list[str], spaces: list[bool], lemmas: list[str], tags: list[str]) -> None:
