@@ -12,11 +12,14 @@ Content-Security-Policy forbids any network request and any script but ours.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import html
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -48,19 +51,37 @@ def render_map(G: nx.MultiDiGraph, path: Path, *, title: str, layout_file: Path 
     Positions are read from `layout_file` when it exists (so concepts stay put between builds) and the
     updated positions are written back to it. The same graph and layout give a byte-identical file.
     """
-    facts = _concept_facts(G)
-    layout = compute_layout(G, load_layout(layout_file), boxes=_boxes(facts))
-    write_text_atomic(path, _page(G, title, layout, max_concepts, facts))
+    with _gc_paused():
+        facts = _concept_facts(G)
+        layout = compute_layout(G, load_layout(layout_file), boxes=_boxes(facts))
+        text = _page(G, title, layout, max_concepts, facts)
+    write_text_atomic(path, text)
     if layout_file is not None:
         write_text_atomic(layout_file, layout_to_json(layout))
     return path
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the page data is made. It makes a few hundred
+    thousand small, acyclic dicts and lists (reference counting frees them), and the full
+    collections they trigger walk every object of the course graph: at 1,000 notes that was half
+    of the render's CPU time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def map_html(G: nx.MultiDiGraph, *, title: str, layout: MapLayout | None = None,
              max_concepts: int = 500) -> str:
     """The map as HTML text (what `render_map` writes)."""
-    facts = _concept_facts(G)
-    return _page(G, title, layout or compute_layout(G, boxes=_boxes(facts)), max_concepts, facts)
+    with _gc_paused():
+        facts = _concept_facts(G)
+        return _page(G, title, layout or compute_layout(G, boxes=_boxes(facts)), max_concepts, facts)
 
 
 def _page(G: nx.MultiDiGraph, title: str, layout: MapLayout, max_concepts: int, facts: dict[str, _Facts]) -> str:
@@ -76,16 +97,16 @@ def _page(G: nx.MultiDiGraph, title: str, layout: MapLayout, max_concepts: int, 
 
 
 def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int,
-             facts: dict[str, _Facts]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """vis-network nodes and edges (the objects pyvis's add_node/add_edge would make) plus the side
-    data the page needs (info per node). Written directly: pyvis checks each new node and edge
-    against a list of all node ids, O(n) per call, which cost seconds on a 1,000-note course."""
+             facts: dict[str, _Facts]) -> tuple[list[dict[str, Any]], list[list[Any]], dict[str, Any]]:
+    """vis-network nodes (the objects pyvis's add_node would make), edge rows (see EDGE_KINDS) and
+    the side data the page needs: info per node, whose concept hits point into one evidence table.
+    map.js unpacks rows and hits into the objects pyvis's add_edge and the panel used to get."""
     pos = layout.positions
     colors = _palette()
     days = _days(G)
     day_index = {d: i for i, d in enumerate(days)}
     concepts = sorted(facts)
-    covering = {c: sorted(facts[c].covering, key=lambda d: day_index.get(d, 0)) for c in concepts}
+    covering = {c: sorted(facts[c].covering, key=lambda hit: day_index.get(hit[0], 0)) for c in concepts}
     ranked = sorted(concepts, key=lambda c: (-len(covering[c]), -facts[c].degree, _label(G, c), c))
     rank = {c: i for i, c in enumerate(ranked)}
 
@@ -106,6 +127,7 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int,
                    "concepts": sorted((v for v, keys in G.succ[d].items() if "covers" in keys),
                                       key=lambda c: rank.get(c, 0))}
     categories: dict[str, dict[str, Any]] = {}
+    evidence: dict[tuple[Any, ...], int] = {}
     for c in concepts:
         data = G.nodes[c]
         f = facts[c]
@@ -124,21 +146,29 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int,
                       "borderWidth": 3.5 if ring else 1.5})
         info[c] = {"kind": "concept", "label": _label(G, c), "aliases": list(data.get("aliases") or []),
                    "category": cat_id, "origin": data.get("origin"), "review": review, "rank": rank[c],
-                   "mentions": data.get("mentions"), "days": [_day_hit(G, d, c) for d in covering[c]],
+                   "mentions": data.get("mentions"),
+                   "days": [_day_hit(d, e, day_index, evidence) for d, e in covering[c]],
                    **_neighbours(f, rank)}
-    edges: list[dict[str, Any]] = []
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
-        if k not in _EDGE_STYLE or u not in info or v not in info:
-            continue
-        style = dict(_EDGE_STYLE[k])
-        if k == "prerequisite":  # drawn as "learn v before u"
-            u, v = v, u
-        if k == "co_occurs":
-            style["width"] = round(1.0 + math.log(max(1, int(d.get("weight", 1)))), 2)
-        style["from"], style["to"] = u, v
-        edges.append(style)
+    node_index = {n["id"]: i for i, n in enumerate(nodes)}
+    kind_edges: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k in _EDGE_STYLE:
+            kind_edges.setdefault(k, []).append((u, v, d))
+    edges: list[list[Any]] = []
+    for kind_no, k in enumerate(EDGE_KINDS):
+        for u, v, d in sorted(kind_edges.get(k, ())):
+            if u not in node_index or v not in node_index:
+                continue
+            if k == "prerequisite":  # drawn as "learn v before u"
+                u, v = v, u
+            row = [kind_no, node_index[u], node_index[v]]
+            if k == "co_occurs":
+                row.append(round(1.0 + math.log(max(1, int(d.get("weight", 1)))), 2))
+            edges.append(row)
     rings = {v["label"]: v["ring"] for v in (_style().get("review") or {}).values() if "ring" in v}
-    payload = {"info": info, "days": days, "weeks": graph_weeks(G), "rings": [[k, rings[k]] for k in sorted(rings)],
+    payload = {"info": info, "days": days, "evidence": [list(ev) for ev in evidence],
+               "edgeKinds": list(EDGE_KINDS), "edgeStyles": _EDGE_STYLE, "weeks": graph_weeks(G),
+               "rings": [[k, rings[k]] for k in sorted(rings)],
                "categories": sorted(categories.values(), key=lambda c: (-c["count"], c["label"])),
                "settings": {"maxConcepts": max_concepts, "showDays": len(days) <= DAYS_SHOWN_MAX,
                             "tipChars": EVIDENCE_TIP_CHARS, "dimLimit": DIM_LIMIT}}
@@ -151,6 +181,8 @@ _DAY_COLORS = {False: {"background": "#1e293b", "border": "#0f172a",
                True: {"background": "#64748b", "border": "#334155",
                       "highlight": {"background": "#64748b", "border": "#f59f00"}}}
 _NO_ARROW = {"to": {"enabled": False}}
+# Edges travel as rows [kind (index into EDGE_KINDS), from, to (indices into "nodes"), width if
+# co_occurs] and map.js adds the kind's style: the same vis objects, a tenth of the bytes.
 _EDGE_STYLE: dict[str, dict[str, Any]] = {
     "next": {"color": {"color": "#334155", "opacity": 0.9}, "width": 4, "arrows": _NO_ARROW},
     "covers": {"color": {"color": "#94a3b8", "opacity": 0.35}, "width": 1, "arrows": _NO_ARROW,
@@ -161,6 +193,8 @@ _EDGE_STYLE: dict[str, dict[str, Any]] = {
     "prerequisite": {"color": {"color": "#e8590c", "opacity": 0.6}, "width": 1.5,
                      "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}},
 }
+
+EDGE_KINDS = tuple(sorted(_EDGE_STYLE))  # also the drawing order
 
 
 def _vis_options(n_concepts: int) -> dict[str, Any]:
@@ -190,7 +224,7 @@ class _Facts(NamedTuple):
 
     look: _Look
     degree: int  # co_occurs, prerequisite and related edges, both directions
-    covering: list[str]  # days with a covers edge, in adjacency order
+    covering: list[tuple[str, dict[str, Any]]]  # (day, covers edge data), in adjacency order
     prerequisites: set[str]
     leads_to: set[str]
     related: set[str]
@@ -209,7 +243,8 @@ def _concept_facts(G: nx.MultiDiGraph) -> dict[str, _Facts]:
         related: set[str] = set()
         co: dict[str, int] = {}
         surfaces: dict[str, int] = {}
-        for out, adjacency in ((True, G.succ[c]), (False, G.pred[c])):
+        # the raw adjacency dicts (read only): the views' per-item wrappers cost half of this loop
+        for out, adjacency in ((True, G._succ[c]), (False, G._pred[c])):
             for other, keys in adjacency.items():
                 for k, d in keys.items():
                     if k in _CONCEPT_LINKS:
@@ -221,7 +256,7 @@ def _concept_facts(G: nx.MultiDiGraph) -> dict[str, _Facts]:
                     elif k == "related":
                         related.add(other)
                     elif k == "covers" and not out:
-                        covering.append(other)
+                        covering.append((other, d))
                         for s in d.get("surfaces") or []:
                             surfaces[s] = surfaces.get(s, 0) + int(d.get("count", 1))
         days = max(1, int(data.get("days") or 1))
@@ -268,11 +303,13 @@ def _display_label(label: str, surfaces: dict[str, int]) -> str:
     return f"{label}\n{korean[0]}" if korean else label
 
 
-def _day_hit(G: nx.MultiDiGraph, day: str, c: str) -> dict[str, Any]:
-    e = G.succ[day][c]["covers"]
-    return {"day": day, "count": e.get("count", 1), "sections": list(e.get("sections") or []),
-            "evidence": [{"source": ev.get("source"), "line": ev.get("line"), "text": ev.get("text", ""),
-                          "section": ev.get("section")} for ev in (e.get("evidence") or [])]}
+def _day_hit(day: str, e: dict[str, Any], day_index: dict[str, int],
+             evidence: dict[tuple[Any, ...], int]) -> list[Any]:
+    """[day (index into "days"), count, sections, evidence rows (indices into "evidence")] of one
+    covers edge `e`. A line naming three concepts is evidence for each: the table holds it once."""
+    rows = [evidence.setdefault((ev.get("source"), ev.get("line"), ev.get("text", ""), ev.get("section")),
+                                len(evidence)) for ev in (e.get("evidence") or [])]
+    return [day_index.get(day, day), e.get("count", 1), list(e.get("sections") or []), rows]
 
 
 def _neighbours(f: _Facts, rank: dict[str, int]) -> dict[str, list[Any]]:
