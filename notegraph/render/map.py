@@ -124,7 +124,7 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int,
                    "source": data.get("source"), "order": day_index[d],
                    "isReview": bool(data.get("is_review")),
                    "sections": list(data.get("sections") or []),
-                   "concepts": sorted((v for v, keys in G.succ[d].items() if "covers" in keys),
+                   "concepts": sorted((v for v, keys in G._succ[d].items() if "covers" in keys),
                                       key=lambda c: rank.get(c, 0))}
     categories: dict[str, dict[str, Any]] = {}
     evidence: dict[tuple[Any, ...], int] = {}
@@ -151,9 +151,11 @@ def _network(G: nx.MultiDiGraph, layout: MapLayout, max_concepts: int,
                    **_neighbours(f, rank)}
     node_index = {n["id"]: i for i, n in enumerate(nodes)}
     kind_edges: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if k in _EDGE_STYLE:
-            kind_edges.setdefault(k, []).append((u, v, d))
+    for u, nbrs in G._succ.items():  # the raw adjacency, read only (see _concept_facts)
+        for v, keys in nbrs.items():
+            for k, d in keys.items():
+                if k in _EDGE_STYLE:
+                    kind_edges.setdefault(k, []).append((u, v, d))
     edges: list[list[Any]] = []
     for kind_no, k in enumerate(EDGE_KINDS):
         for u, v, d in sorted(kind_edges.get(k, ())):
@@ -307,8 +309,13 @@ def _day_hit(day: str, e: dict[str, Any], day_index: dict[str, int],
              evidence: dict[tuple[Any, ...], int]) -> list[Any]:
     """[day (index into "days"), count, sections, evidence rows (indices into "evidence")] of one
     covers edge `e`. A line naming three concepts is evidence for each: the table holds it once."""
-    rows = [evidence.setdefault((ev.get("source"), ev.get("line"), ev.get("text", ""), ev.get("section")),
-                                len(evidence)) for ev in (e.get("evidence") or [])]
+    rows = []
+    for ev in e.get("evidence") or ():
+        key = (ev.get("source"), ev.get("line"), ev.get("text", ""), ev.get("section"))
+        row = evidence.get(key)
+        if row is None:
+            row = evidence[key] = len(evidence)
+        rows.append(row)
     return [day_index.get(day, day), e.get("count", 1), list(e.get("sections") or []), rows]
 
 
