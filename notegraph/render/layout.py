@@ -181,13 +181,19 @@ def _near_pairs(xy: np.ndarray, reach: float, mobile: np.ndarray, axis: int = 0)
     return a[keep], b[keep]
 
 
+def _sweep_size(values: np.ndarray, reach: float) -> int:
+    """How many pairs a sweep along these coordinates would list (before the mobile filter)."""
+    xs = np.sort(values)
+    return int((np.searchsorted(xs, xs + reach, side="right") - np.arange(len(xs)) - 1).sum())
+
+
 def _separate(new: dict[str, tuple[float, float]], fixed: dict[str, tuple[float, float]],
               boxes: dict[str, tuple[float, float, float]], gap: float, days: set[str],
               rounds: int = 300) -> dict[str, tuple[float, float]]:
     """Push new nodes apart along the axis of least overlap so labels stay readable; a day's box
     spans the whole gap to the next day, which keeps the timeline itself clear of concepts.
-    Candidate pairs come from a sweep along x or y, whichever the boxes are smaller against the
-    spread of: the whole-course map is tall, and sweeping it along x tested ~200,000 pairs a round."""
+    Candidate pairs come from a sweep along x or y, whichever lists fewer: sweeping the tall
+    whole-course map along x tested ~200,000 pairs a round."""
     names = list(fixed) + list(new)
     n_fixed = len(fixed)
     xy = np.array([*fixed.values(), *new.values()], dtype=float).reshape(-1, 2)
@@ -196,14 +202,12 @@ def _separate(new: dict[str, tuple[float, float]], fixed: dict[str, tuple[float,
     wh, lift = box[:, :2], box[:, 2]
     mobile = np.arange(len(names)) >= n_fixed
     spine = np.array([n in days for n in names], dtype=bool)
-    reach = float(wh[:, 0].max()) if len(names) else 0.0
-    # sweep along the axis where boxes are small against the spread: fewer candidate pairs
-    spread = np.ptp(xy, axis=0) if len(names) else np.ones(2)
-    axis = 0 if reach * max(spread[1], 1.0) <= float(wh[:, 1].max(initial=0.0)) * max(spread[0], 1.0) else 1
-    if axis == 1:
-        reach = float(wh[:, 1].max())
+    reach = wh.max(axis=0) if len(names) else np.zeros(2)
     for _ in range(rounds):
-        a, b = _near_pairs(xy + np.column_stack([np.zeros_like(lift), lift]), reach, mobile, axis)
+        centre = xy + np.column_stack([np.zeros_like(lift), lift])  # of each box
+        # sweep along whichever axis gives fewer candidate pairs (the whole-course map is tall)
+        axis = min((0, 1), key=lambda ax: _sweep_size(centre[:, ax], float(reach[ax])))
+        a, b = _near_pairs(centre, float(reach[axis]), mobile, axis)
         dx = xy[a, 0] - xy[b, 0]
         dy = (xy[a, 1] + lift[a]) - (xy[b, 1] + lift[b])
         ox = (wh[a, 0] + wh[b, 0]) / 2 - np.abs(dx)
