@@ -229,10 +229,20 @@ def synthetic_graph(n_concepts: int = 2000, n_edges: int = 6000, n_days: int = 6
 
 
 def page_data(html: str) -> dict:
-    """The JSON the page reads (inside <script type="application/json" id="ng-data">)."""
+    """The JSON the page reads (inside <script type="application/json" id="ng-data">), unpacked as
+    map.js unpacks it: edge rows into vis edge objects, hits' evidence indices into the evidence."""
     m = re.search(r'<script type="application/json" id="ng-data">(.*?)</script>', html, re.S)
     assert m, "no data block"
-    return json.loads(m.group(1))
+    data = json.loads(m.group(1))
+    nodes, styles = data["nodes"], data["edgeStyles"]
+    data["edges"] = [{**styles[data["edgeKinds"][r[0]]], **({"width": r[3]} if len(r) > 3 else {}),
+                      "from": nodes[r[1]]["id"], "to": nodes[r[2]]["id"]} for r in data["edges"]]
+    evidence = [dict(zip(("source", "line", "text", "section"), r, strict=True)) for r in data["evidence"]]
+    for n in data["info"].values():
+        if n["kind"] == "concept":
+            n["days"] = [{"day": data["days"][h[0]] if isinstance(h[0], int) else h[0], "count": h[1],
+                          "sections": h[2], "evidence": [evidence[i] for i in h[3]]} for h in n["days"]]
+    return data
 
 
 @pytest.fixture(scope="module")

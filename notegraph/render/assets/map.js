@@ -5,9 +5,35 @@
   var t0 = performance.now();
   var DATA = JSON.parse(document.getElementById("ng-data").textContent);
   var marks = { start: t0, parsed: performance.now() };
+  unpack(DATA);
   var info = DATA.info;
   var settings = DATA.settings;
   var $ = function (id) { return document.getElementById(id); };
+
+  /* The data block is packed (see map.py, EDGE_KINDS and _day_hit): edge rows become the vis edge
+   * objects and each concept's hits get their evidence back from the shared table, so the rest of
+   * this script reads the objects it always did. */
+  function unpack(data) {
+    var styles = data.edgeKinds.map(function (k) { return JSON.stringify(data.edgeStyles[k]); });
+    data.edges = data.edges.map(function (r) {
+      var e = JSON.parse(styles[r[0]]);  // a copy per edge, as if each had its own style
+      if (r.length > 3) e.width = r[3];
+      e.from = data.nodes[r[1]].id;
+      e.to = data.nodes[r[2]].id;
+      return e;
+    });
+    var evidence = data.evidence.map(function (r) {
+      return { source: r[0], line: r[1], text: r[2], section: r[3] };
+    });
+    Object.keys(data.info).forEach(function (id) {
+      var n = data.info[id];
+      if (n.kind !== "concept") return;
+      n.days = n.days.map(function (h) {
+        return { day: typeof h[0] === "number" ? data.days[h[0]] : h[0], count: h[1], sections: h[2],
+                 evidence: h[3].map(function (i) { return evidence[i]; }) };
+      });
+    });
+  }
 
   /* A note's bullet marker ("- ", "* ", "1. ") is layout, not content. */
   function clean(text) {
