@@ -160,7 +160,7 @@ def _add_day_mentions(G: nx.MultiDiGraph, did: str, mentions: list[Mention],
             e = succ[u].get(v, {}).get("co_occurs")
             if e is not None:
                 e["weight"] += 1
-                if did not in e["days"]:
+                if e["days"][-1] != did:  # days come in order, so this day can only be the last one
                     e["days"].append(did)
             else:
                 _add_edge(G, u, v, "co_occurs", {"kind": "co_occurs", "weight": 1, "days": [did]})
