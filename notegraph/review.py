@@ -342,7 +342,7 @@ def _clusters(v: _View) -> list[ReviewItem]:
         used[i] += 1
         used[j] += 1
         a, b, reason = _bridge(v, comms[i], comms[j], ontology_links.get(frozenset((i, j)), []))
-        names = [", ".join(v.label(n) for n in sorted(c, key=lambda n: -v.central[n])[:3])
+        names = [", ".join(v.label(n) for n in sorted(c, key=lambda n: (-v.central[n], n))[:3])
                  for c in (comms[i], comms[j])]
         common = sorted(periods[i] & periods[j])
         weeks = ", ".join(common[:3]) + (f" and {len(common) - 3} more" if len(common) > 3 else "")
