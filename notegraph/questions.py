@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import NotegraphError
-from .models import Analysis, Block, Mention, Question, QuestionKind, Segment
+from .models import Analysis, Block, Mention, Question, QuestionKind
 
 CUES_FILE = Path(__file__).parent / "data" / "cues.yaml"
 NEARBY_LINES = 2  # how far a line without concepts may borrow them from its neighbours
@@ -117,9 +117,14 @@ def classify(text: str, cues: Cues) -> tuple[QuestionKind, str] | None:
 
 def find_cue(text: str, cues: Cues) -> tuple[QuestionKind, str, int] | None:
     """Like `classify`, plus the cue's offset in `text` (to rank the concepts nearest to it)."""
-    folded = text.casefold()
-    found, names, resolved, plain = _patterns(cues)
-    if not any(p in folded for p in plain):  # most lines hold no cue: plain substring tests are cheap
+    return _find_cue(text.casefold(), cues, _patterns(cues)[3])
+
+
+def _find_cue(folded: str, cues: Cues, phrases: tuple[str, ...]) -> tuple[QuestionKind, str, int] | None:
+    """`find_cue` on case-folded text, trying the cue regex only when one of `phrases` (all cue
+    phrases, or the ones present anywhere in the note) occurs in it."""
+    found, names, resolved, _ = _patterns(cues)
+    if not any(p in folded for p in phrases):  # most lines hold no cue: plain substring tests are cheap
         found = _NEVER
     excluded = [] if found is _NEVER else [(m.start(), m.end()) for e in cues.exceptions
                                            for m in re.finditer(re.escape(e.casefold()), folded)]
@@ -146,11 +151,13 @@ def find_cue(text: str, cues: Cues) -> tuple[QuestionKind, str, int] | None:
     return None
 
 
-def _line_mentions(analysis: Analysis, segment: Segment) -> dict[int, list[Mention]]:
-    out: dict[int, list[Mention]] = {}
+def _mentions_by_segment(analysis: Analysis) -> dict[int, dict[int, list[Mention]]]:
+    """Per segment order, the note's mentions by line in reading order (one sort per note)."""
+    out: dict[int, dict[int, list[Mention]]] = {}
+    source = analysis.note.source
     for m in sorted(analysis.mentions, key=lambda m: (m.line, m.start)):
-        if m.segment_order == segment.order and m.source == analysis.note.source:
-            out.setdefault(m.line, []).append(m)
+        if m.source == source:
+            out.setdefault(m.segment_order, {}).setdefault(m.line, []).append(m)
     return out
 
 
@@ -180,16 +187,27 @@ def _nearby(block: Block, blocks: tuple[Block, ...], by_line: dict[int, list[str
 def find_questions(analysis: Analysis, cues: Cues | None = None) -> list[Question]:
     """Open questions in one analysed note, in reading order, each tied to concept ids."""
     cues = cues or load_cues()
+    segments = [(seg, [(b, visible_text(b).casefold()) for b in seg.blocks if b.kind != "heading"])
+                for seg in analysis.note.segments]
+    # the cue phrases found anywhere in the note: most notes hold few or none, so most lines are
+    # tested against a handful of phrases (or only for a "?") instead of every phrase
+    whole = "\n".join(folded for _, blocks in segments for _, folded in blocks)
+    present = tuple(p for p in _patterns(cues)[3] if p in whole)
+    mentions_of: dict[int, dict[int, list[Mention]]] | None = None
     out: list[Question] = []
-    for seg in analysis.note.segments:
-        mentions = _line_mentions(analysis, seg)
-        by_line = {line: list(dict.fromkeys(m.concept_id for m in ms)) for line, ms in mentions.items()}
-        for block in seg.blocks:
-            if block.kind == "heading":
-                continue
-            hit = find_cue(visible_text(block), cues)
+    for seg, blocks in segments:
+        mentions: dict[int, list[Mention]] | None = None
+        by_line: dict[int, list[str]] = {}
+        for block, folded in blocks:
+            if "?" not in folded and not any(p in folded for p in present):
+                continue  # neither a cue phrase nor a question mark: no question (see _find_cue)
+            hit = _find_cue(folded, cues, present)
             if hit is None:
                 continue
+            if mentions is None:
+                mentions_of = mentions_of if mentions_of is not None else _mentions_by_segment(analysis)
+                mentions = mentions_of.get(seg.order, {})
+                by_line = {line: list(dict.fromkeys(m.concept_id for m in ms)) for line, ms in mentions.items()}
             concepts = _nearest_first(mentions.get(block.line, []), block, hit[2])
             nearby = False
             if not concepts or block.text.rstrip().endswith(":"):

@@ -136,3 +136,16 @@ def test_loading_fills_the_same_graph_networkx_would(tmp_path, reference_graph):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(GraphNotFound, match="does not have"):
         load_graph(path)
+
+
+@pytest.mark.parametrize("kind", [nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph])
+def test_graph_json_is_node_link_data_of_any_graph(kind):
+    G = kind(name="g")
+    G.add_edge("b", "a", weight=1, days=["d1"])
+    G.add_edge("a", "b", note="한글")
+    G.add_node("c", kind="concept", aliases=["x"])
+    data = nx.node_link_data(G, edges="edges")
+    data["graph"] = {**data["graph"], "format": "notegraph", "format_version": 1}
+    data["nodes"].sort(key=lambda n: n["id"])
+    data["edges"].sort(key=lambda e: (e["source"], e["target"], e.get("key", "")))
+    assert json.loads(graph_to_json(G)) == data

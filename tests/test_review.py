@@ -155,3 +155,14 @@ def test_reference_week_open_questions(tmp_path):
         assert paper.concept_id == "concept:paper-reading"
     if "concept:unsupervised-learning" in G:
         assert unsupervised.concept_id == "concept:unsupervised-learning"
+
+
+def test_questions_are_the_lines_with_a_cue(onto):
+    """find_questions looks for cue phrases once per note; it flags exactly the lines find_cue flags."""
+    from notegraph.questions import find_cue, load_cues, visible_text
+
+    a = make_analysis("w.md", WEEK1, onto)
+    cues = load_cues()
+    expected = {b.line for s in a.note.segments for b in s.blocks
+                if b.kind != "heading" and find_cue(visible_text(b), cues) is not None}
+    assert expected and {q.line for q in find_questions(a)} == expected
