@@ -317,6 +317,14 @@ def test_wikilinks_and_tags_become_mentions(nlp, ontology) -> None:
     assert not any(m.concept_id.startswith("x:2024") for m in ms)
 
 
+
+def test_a_tag_after_a_letter_that_case_folds_longer_keeps_its_offsets(nlp, ontology) -> None:
+    # "ß".casefold() == "ss": searching the folded line put the tag one character too far right
+    line = "Straße ß [[Node Embedding]] #FAISS"
+    ms = found(nlp, ontology, line, links={1: ("Node Embedding", "FAISS")})
+    by_id = {m.concept_id: m for m in ms if m.origin in ("ontology", "linked")}
+    assert by_id["node-embedding"].surface == "Node Embedding" and by_id["x:faiss"].surface == "FAISS"
+
 @pytest.mark.parametrize("text", ["What is Supervised and Unsupervised Learning?", "지도/비지도 학습 비교",
                                   "지도 및 비지도 학습"])
 def test_a_shared_head_names_both_coordinated_concepts(nlp, ontology, text: str) -> None:

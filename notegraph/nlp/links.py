@@ -46,11 +46,11 @@ def link_mentions(block: Block, note_text: str, segment_order: int, source: str,
             new = discovered_spec(name)
             cid, origin = term_id(name), "linked"
             specs.append(new)
-        pos = block.text.casefold().find(name.casefold(), used)
-        if pos < 0:
-            pos = block.text.casefold().find(name.casefold())
-        if pos >= 0:
-            start, end, used = block.start + pos, block.start + pos + len(name), pos + len(name)
+        # case-insensitive search on the text itself: casefold() can change the length ("ß" → "ss")
+        pattern = re.compile(re.escape(name), re.IGNORECASE)
+        found = pattern.search(block.text, used) or pattern.search(block.text)
+        if found:
+            start, end, used = block.start + found.start(), block.start + found.end(), found.end()
         else:
             start, end = block.start, block.end
         surface = note_text[start:end]
