@@ -8,6 +8,7 @@ code and ontology, so re-running after editing one note re-analyses only that no
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -107,6 +108,7 @@ def analyse(notes: Sequence[Note], ontology: Ontology, cache: AnalysisCache | No
 
 
 BATCH = 16
+RELEASE_AFTER = 4  # batches; an edit or two keeps the models loaded for the next build in the process
 
 
 def _run_batches(batches: list[list[Note]], ontology: Ontology, jobs: int) -> Iterator[list[Analysis]]:
@@ -119,6 +121,12 @@ def _run_batches(batches: list[list[Note]], ontology: Ontology, jobs: int) -> It
         nlp = load_nlp(ontology)
         for batch in batches:
             yield analyze_notes(batch, nlp, ontology)
+        if len(batches) > RELEASE_AFTER:  # a big (cold) build: free Kiwi before the outputs are made
+            from .nlp import release_nlp
+
+            del nlp
+            release_nlp()
+            gc.collect()
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -285,7 +293,9 @@ def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> lis
         if key == ALL:
             items = annotate(G_all, as_of)
             text = graph_to_json(G_all)
-            stamp = hashlib.sha256((text + _package_version()).encode()).hexdigest()
+            digest = hashlib.sha256(text.encode())  # two updates: no third copy of a big text
+            digest.update(_package_version().encode())
+            stamp = digest.hexdigest()
             if not _unchanged(folder, stamp) or not index_path(folder / "graph.json").is_file():
                 write_text_atomic(folder / "graph.json", text)
                 # the index answers `gaps` as shown by default: as of the last day, not `as_of`

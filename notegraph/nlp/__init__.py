@@ -17,7 +17,7 @@ from .terms import filter_discovered
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["analyze_notes", "filter_discovered", "load_nlp"]
+__all__ = ["analyze_notes", "filter_discovered", "load_nlp", "release_nlp"]
 
 
 def load_nlp(ontology: Ontology) -> Language:
@@ -26,6 +26,14 @@ def load_nlp(ontology: Ontology) -> Language:
     from .pipeline import load_nlp as _load
 
     return _load(ontology)
+
+
+def release_nlp() -> None:
+    """Forget the loaded pipelines (Kiwi's model is ~300 MB of native memory): a big build frees it
+    before making its outputs; the next `load_nlp` loads it again."""
+    from .pipeline import _CACHE
+
+    _CACHE.clear()
 
 
 def analyze_notes(notes: Sequence[Note], nlp: Language, ontology: Ontology) -> list[Analysis]:
