@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -23,11 +23,16 @@ FORMAT_VERSION = 1
 def graph_to_json(G: nx.MultiDiGraph) -> str:
     """Node-link JSON with nodes sorted by id and edges by (source, target, key): the document of
     `nx.node_link_data(G, edges="edges")`, one node or edge per line (diffable like indent=1, but
-    indent forces json's pure-Python encoder). Rows are made straight from the graph and encoded
-    by one reused C encoder: node_link_data's copies and json.dumps' per-call set-up were most of
-    the time (~2.1 s CPU for a 1,000-note course). The text is joined once from its rows, which
-    stay narrow strings (one emoji makes the joined text 4 bytes a character: ~147 MB as str for a
-    46 MB graph.json), so the peak is the text plus its rows, not four copies of it."""
+    indent forces json's pure-Python encoder)."""
+    return "".join(graph_json_pieces(G))
+
+
+def graph_json_pieces(G: nx.MultiDiGraph) -> list[str]:
+    """graph.json as the pieces `graph_to_json` joins. Rows are made straight from the graph and
+    encoded by one reused C encoder: node_link_data's copies and json.dumps' per-call set-up were most
+    of the time (~2.1 s CPU for a 1,000-note course). Writing and hashing the pieces instead of the
+    joined text keeps memory low: the rows stay narrow strings, while one emoji makes the joined text
+    4 bytes a character (~147 MB as str for a 46 MB graph.json)."""
     encode = _ENCODER.encode
     scalars = {"directed": G.is_directed(), "multigraph": G.is_multigraph(),
                "graph": {**G.graph, "format": "notegraph", "format_version": FORMAT_VERSION}}
@@ -54,7 +59,7 @@ def graph_to_json(G: nx.MultiDiGraph) -> str:
         else:
             pieces.append(f" {encode(key)}: []")
     pieces.append("\n}\n")
-    return "".join(pieces)
+    return pieces
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "), default=str)
@@ -80,15 +85,19 @@ def _edge_order(e: tuple) -> tuple:
     return e[0], e[1], "" if e[2] is _NO_KEY else e[2]
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename, so a crash never leaves half a file."""
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (or its pieces, in order) via a temporary file in the same folder and rename, so a
+    crash never leaves half a file."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files (blogs serve them)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                f.writelines(text)
         os.replace(tmp, path)
     except OSError as exc:
         if tmp is not None:

@@ -22,7 +22,7 @@ import networkx as nx
 from . import __version__
 from .cache import AnalysisCache
 from .errors import OutputError
-from .export import graph_to_json, write_text_atomic
+from .export import graph_json_pieces, write_text_atomic
 from .graph import build_graph, weeks
 from .ingest import load_notes
 from .ingest.fingerprint import fingerprints
@@ -292,14 +292,20 @@ def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> lis
         files += [folder / "graph.json", folder / "concept_map.html", folder / "report.md"]
         if key == ALL:
             items = annotate(G_all, as_of)
-            text = graph_to_json(G_all)
-            digest = hashlib.sha256(text.encode())  # two updates: no third copy of a big text
-            digest.update(_package_version().encode())
-            stamp = digest.hexdigest()
-            if not _unchanged(folder, stamp) or not index_path(folder / "graph.json").is_file():
-                write_text_atomic(folder / "graph.json", text)
+            pieces = graph_json_pieces(G_all)  # hashed and written piece by piece: never one big text
+            digest = hashlib.sha256()
+            for piece in pieces:
+                digest.update(piece.encode())
+            sha = digest.hexdigest()
+            stamp = hashlib.sha256(f"{sha}\0{_package_version()}".encode()).hexdigest()
+            changed = not _unchanged(folder, stamp) or not index_path(folder / "graph.json").is_file()
+            if changed:
+                write_text_atomic(folder / "graph.json", pieces)
+            del pieces  # before the map, the other big allocation
+            if changed:
                 # the index answers `gaps` as shown by default: as of the last day, not `as_of`
-                write_index(G_all, folder / "graph.json", items if as_of is None else review(G_all))
+                write_index(G_all, folder / "graph.json", items if as_of is None else review(G_all),
+                            graph_sha256=sha)
                 render_map(G_all, folder / "concept_map.html", title="notegraph — all weeks",
                            layout_file=folder / "layout.json")
                 write_text_atomic(folder / STAMP, stamp)
@@ -311,7 +317,7 @@ def _write_outputs(graphs: _Graphs, out_dir: Path, as_of: dt.date | None) -> lis
         items = review(G_all, as_of, week=key)
         G = graphs[key]
         mark(G, items, source=G_all)
-        write_text_atomic(folder / "graph.json", graph_to_json(G))
+        write_text_atomic(folder / "graph.json", graph_json_pieces(G))
         render_map(G, folder / "concept_map.html", title=f"notegraph — {key}", layout_file=folder / "layout.json")
         write_text_atomic(folder / "report.md", render_report(G_all, key, items, "concept_map.html"))
         if stamp:

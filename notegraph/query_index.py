@@ -54,18 +54,20 @@ def index_path(graph_path: Path) -> Path:
     return graph_path.with_name(graph_path.stem + SUFFIX)
 
 
-def write_index(G: nx.MultiDiGraph, graph_path: Path, review: Sequence[ReviewItem] | None) -> Path:
+def write_index(G: nx.MultiDiGraph, graph_path: Path, review: Sequence[ReviewItem] | None, *,
+                graph_sha256: str | None = None) -> Path:
     """Write the index of the graph just written to `graph_path` (G is that graph); `review` is its
-    review list as `gaps` shows it by default (every kind, no limit, as of the last day)."""
+    review list as `gaps` shows it by default (every kind, no limit, as of the last day);
+    `graph_sha256` is the file's hash when the caller has it (else the file is read)."""
     from .queries import concept_nodes, day_hit_records, name_index, week_keys
     from .questions import load_cues
     from .review import KINDS
 
-    data = graph_path.read_bytes()
     stat = graph_path.stat()
+    sha = graph_sha256 or hashlib.sha256(graph_path.read_bytes()).hexdigest()
     concepts, categories = name_index(G)
     meta = {"format": FORMAT, "graph_size": stat.st_size, "graph_mtime_ns": stat.st_mtime_ns,
-            "graph_sha256": hashlib.sha256(data).hexdigest(), "weeks": week_keys(G),
+            "graph_sha256": sha, "weeks": week_keys(G),
             "particles": list(load_cues().particles), "has_review": review is not None, "kinds": list(KINDS)}
     nodes = concept_nodes(G)
     tables = {
