@@ -92,7 +92,7 @@ def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files (blogs serve them)
+        os.fchmod(fd, output_mode())  # mkstemp makes 0600; outputs are ordinary files (blogs serve them)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             if isinstance(text, str):
                 f.write(text)
@@ -104,6 +104,11 @@ def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
             Path(tmp).unlink(missing_ok=True)  # never leave half a file behind
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path,
                           hint="choose a writable folder with --out") from exc
+
+
+def output_mode() -> int:
+    """Permissions of an output file: what the user's umask gives an ordinary new file."""
+    return 0o666 & ~_umask()
 
 
 def _umask() -> int:

@@ -59,6 +59,8 @@ def write_index(G: nx.MultiDiGraph, graph_path: Path, review: Sequence[ReviewIte
     """Write the index of the graph just written to `graph_path` (G is that graph); `review` is its
     review list as `gaps` shows it by default (every kind, no limit, as of the last day);
     `graph_sha256` is the file's hash when the caller has it (else the file is read)."""
+    from .errors import OutputError
+    from .export import output_mode
     from .queries import concept_nodes, day_hit_records, name_index, week_keys
     from .questions import load_cues
     from .review import KINDS
@@ -80,9 +82,10 @@ def write_index(G: nx.MultiDiGraph, graph_path: Path, review: Sequence[ReviewIte
         "review": [(i, it.kind, it.model_dump_json()) for i, it in enumerate(review or ())],
     }
     target = index_path(graph_path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
         with closing(_connect(tmp)) as db:
             # a private temp file, renamed into place when complete: no journal, no fsync
             db.execute("PRAGMA journal_mode = OFF")
@@ -94,17 +97,15 @@ def write_index(G: nx.MultiDiGraph, graph_path: Path, review: Sequence[ReviewIte
                     db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
             db.executescript(_INDEXES)
             db.commit()
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, output_mode())
         os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(f"cannot write the query index: {exc}", path=target,
+                          hint="choose a writable folder with --out") from exc
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
     return target
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:

@@ -132,3 +132,20 @@ def test_index_rows_equal_the_graph_answers_for_every_concept(graph, reference_g
             assert index.days(label) == want, label
     finally:
         index.close()
+
+
+def test_an_unwritable_index_is_a_clear_output_error(graph, tmp_path, monkeypatch):
+    from notegraph import query_index
+    from notegraph.errors import OutputError
+    from notegraph.export import load_graph
+
+    copy = tmp_path / "graph.json"
+    copy.write_bytes(graph.read_bytes())
+
+    def no_temp(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(query_index.tempfile, "mkstemp", no_temp)
+    with pytest.raises(OutputError, match="query index"):
+        query_index.write_index(load_graph(copy), copy, None)
+    assert not index_path(copy).exists()
