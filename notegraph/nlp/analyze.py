@@ -4,13 +4,12 @@ decide per day (guards, longest match, masked spans, links, inference) what each
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from spacy.language import Language
 
 from ..models import Analysis, Block, ConceptSpec, Mention, Note, Segment
-from ..ontology import Ontology
+from ..ontology import Ontology, normalize_name
 from .calls import CallHit, CallIndex, resolve_call
 from .inference import infer
 from .links import link_mentions
@@ -43,7 +42,7 @@ def analyze_notes(notes: Sequence[Note], nlp: Language, ontology: Ontology) -> l
 def _segment(note: Note, seg: Segment, texts: list[TextHits], ontology: Ontology, stop: StopWords,
              specs: dict[str, ConceptSpec], calls: CallIndex) -> list[Mention]:
     day_text = "\n".join(b.text for b in seg.blocks)
-    context = _day_key(day_text)
+    context = normalize_name(day_text)
     named: list[Mention] = []
     found: list[Mention] = []
     for block, th in zip(seg.blocks, texts, strict=True):
@@ -69,12 +68,6 @@ def _segment(note: Note, seg: Segment, texts: list[TextHits], ontology: Ontology
                 found.append(_mention(note, seg, block, t.start, t.end, term_id(t.label), "discovered"))
                 specs.setdefault(term_id(t.label), discovered_spec(t.label))
     return named + infer(named, ontology.rules) + found
-
-
-def _day_key(text: str) -> str:
-    """`normalize_name` of a whole day (the guards' context), with the per-character filter in C:
-    a day is thousands of characters."""
-    return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _mention(note: Note, seg: Segment, block: Block, start: int, end: int, cid: str, origin: str) -> Mention:
