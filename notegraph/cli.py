@@ -18,15 +18,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from .entry import DEFAULT_GRAPH
 from .errors import NotegraphError
-from .render.text import day_hit_lines, json_text, review_lines, use_style
+from .render.text import as_text, day_hit_lines, json_text, review_lines, use_style
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn study notes into a knowledge graph: concept map, day queries, review gaps.")
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-DEFAULT_GRAPH = Path("outputs/all/graph.json")
 GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="graph.json written by `notegraph build`.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -95,7 +95,8 @@ def days(
 
 
 def _print_lines(text: str | list[str]) -> None:
-    sys.stdout.write(text if isinstance(text, str) else "".join(line + "\n" for line in text))
+    sys.stdout.write(text if isinstance(text, str) else as_text(text))
+
 
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Review as of this date (YYYY-MM-DD); "
                                              "default: the last day in the graph.")]

@@ -81,7 +81,7 @@ def answer_fast(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return None
     from .errors import NotegraphError
     from .query_index import open_index
-    from .render.text import day_hit_lines, error_line, json_text, review_lines, use_style
+    from .render.text import as_text, day_hit_lines, error_line, json_text, review_lines, use_style
 
     index = open_index(query.graph)
     if index is None:
@@ -91,23 +91,19 @@ def answer_fast(argv: list[str], out: TextIO, err: TextIO) -> int | None:
             hits = index.days(query.concept or "", query.week)
             if hits is None:
                 return None
-            out.write(json_text(hits) if query.as_json else _lines(
+            out.write(json_text(hits) if query.as_json else as_text(
                 day_hit_lines(query.concept or "", hits, use_style(out))))
         else:
             items = index.gaps(query.kinds, query.limit or None)
             if items is None:
                 return None
-            out.write(json_text(items) if query.as_json else _lines(review_lines(items, use_style(out))))
+            out.write(json_text(items) if query.as_json else as_text(review_lines(items, use_style(out))))
     except NotegraphError as exc:
         err.write(error_line(str(exc), use_style(err)) + "\n")
         return exc.exit_code
     finally:
         index.close()
     return 0
-
-
-def _lines(lines: list[str]) -> str:
-    return "".join(line + "\n" for line in lines)
 
 
 def main() -> None:

@@ -40,11 +40,8 @@ class NameTable(Protocol):
     def all_names(self) -> Mapping[str, frozenset[str]]:
         """Every normalised name → its concept ids, for fuzzy matching."""
 
-    def label(self, ids: frozenset[str]) -> str:
-        """How to call a set of concepts in a suggestion: its label, or its category's."""
-
-    def ordered(self, ids: frozenset[str]) -> list[str]:
-        """The ids sorted by label (case-folded), then id."""
+    def facts(self, ids: frozenset[str]) -> Mapping[str, tuple[str, str | None]]:
+        """(label, category label) of each concept id."""
 
     def particles(self) -> Sequence[str]:
         """Korean particles a query may end with ("노드 임베딩을")."""
@@ -74,7 +71,7 @@ def resolve_name(table: NameTable, name: str, *, fuzzy: bool = True) -> list[str
     for candidate in chain((name,), _stripped(table, name)):
         hit = table.find(normalize_name(candidate))
         if hit:
-            return table.ordered(hit)
+            return _ordered(table, hit)
     key = normalize_name(name)
     if not key or not fuzzy:
         raise UnknownConcept(name, [])
@@ -88,13 +85,30 @@ def resolve_name(table: NameTable, name: str, *, fuzzy: bool = True) -> list[str
     ranked = sorted(owners.items(), key=lambda kv: -kv[1])
     lead = ranked[0][1] - ranked[1][1] if len(ranked) > 1 else 100.0
     if ranked and ranked[0][1] >= FUZZY_ACCEPT and lead >= FUZZY_LEAD:
-        return table.ordered(ranked[0][0])
+        return _ordered(table, ranked[0][0])
     suggestions: list[str] = []
     for owner, score in ranked:
-        label = table.label(owner)
+        label = _group_label(table, owner)
         if score >= FUZZY_SUGGEST and label not in suggestions:
             suggestions.append(label)
     raise UnknownConcept(name, suggestions[:MAX_SUGGESTIONS])
+
+
+def _ordered(table: NameTable, ids: frozenset[str]) -> list[str]:
+    """The ids sorted by label (case-folded), then id."""
+    facts = table.facts(ids)
+    return sorted(ids, key=lambda n: (str(facts.get(n, (n, None))[0]).casefold(), n))
+
+
+def _group_label(table: NameTable, ids: frozenset[str]) -> str:
+    """How to call a set of concepts in a suggestion: its label, its shared category, or all labels."""
+    facts = table.facts(ids)
+    if len(ids) == 1:
+        only = next(iter(ids))
+        return str(facts.get(only, (only, None))[0])
+    cats = {facts.get(n, (n, None))[1] for n in ids}
+    return str(cats.pop()) if len(cats) == 1 and None not in cats else ", ".join(sorted(
+        str(facts.get(n, (n, None))[0]) for n in ids))
 
 
 def _stripped(table: NameTable, name: str) -> Iterator[str]:

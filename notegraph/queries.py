@@ -102,16 +102,8 @@ class _GraphNames:
         table.update({k: frozenset(v) for k, v in self.concepts.items()})
         return table
 
-    def label(self, ids: frozenset[str]) -> str:
-        G = self.G
-        if len(ids) == 1:
-            return G.nodes[next(iter(ids))].get("label", next(iter(ids)))
-        cats = {G.nodes[n].get("category") for n in ids}
-        return cats.pop() if len(cats) == 1 and None not in cats else ", ".join(sorted(
-            G.nodes[n].get("label", n) for n in ids))
-
-    def ordered(self, ids: frozenset[str]) -> list[str]:
-        return sorted(ids, key=lambda n: (str(self.G.nodes[n].get("label", n)).casefold(), n))
+    def facts(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
+        return {n: (self.G.nodes[n].get("label", n), self.G.nodes[n].get("category")) for n in ids}
 
     def particles(self) -> tuple[str, ...]:
         return load_cues().particles

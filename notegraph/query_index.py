@@ -174,30 +174,16 @@ class QueryIndex:
         table.update(own)  # a concept's own name wins over a category's
         return {k: frozenset(v) for k, v in table.items()}
 
-    def _labels(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
+    def facts(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
         marks = ",".join("?" * len(ids))
         return {i: (label, cat) for i, label, cat in
                 self.db.execute(f"SELECT id, label, category FROM concepts WHERE id IN ({marks})", tuple(ids))}
-
-    def label(self, ids: frozenset[str]) -> str:
-        labels = self._labels(ids)
-        if len(ids) == 1:
-            only = next(iter(ids))
-            return labels.get(only, (only, None))[0]
-        cats = {labels.get(n, (n, None))[1] for n in ids}
-        return cats.pop() if len(cats) == 1 and None not in cats else ", ".join(sorted(
-            labels.get(n, (n, None))[0] for n in ids))
-
-    def ordered(self, ids: frozenset[str]) -> list[str]:
-        labels = self._labels(ids)
-        return sorted(ids, key=lambda n: (labels.get(n, (n, None))[0].casefold(), n))
 
     def particles(self) -> list[str]:
         return list(self.meta["particles"])  # type: ignore[call-overload]
 
     def close(self) -> None:
         self.db.close()
-
 
 
 def open_index(graph_path: Path) -> QueryIndex | None:

@@ -53,6 +53,11 @@ def review_lines(items: Sequence[ReviewRecord], style: bool = False) -> list[str
     return out
 
 
+def as_text(lines: Iterable[str]) -> str:
+    """Lines as printed: each ends with a newline."""
+    return "".join(line + "\n" for line in lines)
+
+
 def json_text(records: Iterable[object]) -> str:
     """The `--json` output: a list, one record per answer row."""
     return json.dumps(list(records), ensure_ascii=False, indent=1, default=str) + "\n"
